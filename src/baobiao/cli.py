@@ -1,0 +1,143 @@
+"""The command line. Exit codes: 0 no errors (warnings allowed), 1 the data has errors,
+2 usage errors, unreadable files and spec errors. Diagnostics go to stdout, progress and
+summaries to stderr; colour only on a terminal and without NO_COLOR."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import click
+
+from baobiao import __version__
+from baobiao.diagnostics.codes import CODES, lookup
+from baobiao.diagnostics.core import Report, Severity
+from baobiao.diagnostics.render import LANGS, RENDERERS, render_summary
+from baobiao.pipeline import SpecResult, check_data, load_spec
+from baobiao.resources import builtin_specs
+from baobiao.syntax.printer import format_spec
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
+def _colour(stream: object) -> bool:
+    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _emit(reports: Sequence[Report], fmt: str, lang: str) -> None:
+    text = RENDERERS[fmt](reports, lang, _colour(sys.stdout))
+    if text.strip():
+        click.echo(text.rstrip("\n"))
+
+
+def _spec_or_exit(spec: str, fmt: str, lang: str) -> SpecResult:
+    result = load_spec(spec)
+    if result.form is None:
+        _emit([result.report], fmt, lang)
+        raise SystemExit(EXIT_USAGE)
+    return result
+
+
+def _data_files(paths: Sequence[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in DATA_SUFFIXES)
+        else:
+            yield path
+
+
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(RENDERERS)),
+    default="human",
+    show_default=True,
+    help="human: readable, with source excerpts; json: one versioned document (docs/json-output.md).",
+)
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="zh",
+    show_default=True,
+    help="Language of messages: zh (中文) or en.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="baobiao")
+def main() -> None:
+    """baobiao（报表）: check statistics-form data against a form spec.
+
+    SPEC is a .spec file or the name of a built-in form (see `baobiao forms`).
+    """
+
+
+@main.command()
+@click.argument("spec")
+@click.argument("data", nargs=-1, required=True)
+@_FORMAT
+@_LANG
+def check(spec: str, data: tuple[str, ...], fmt: str, lang: str) -> None:
+    """Check DATA files (YAML, or folders of them) against SPEC.
+
+    Exit status: 0 no errors (warnings allowed), 1 errors in the data, 2 usage errors,
+    unreadable files or errors in the spec.
+    """
+    result = _spec_or_exit(spec, fmt, lang)
+    assert result.form is not None
+    files = list(_data_files(data))
+    if not files:
+        click.echo(f"baobiao: {'没有找到数据文件' if lang == 'zh' else 'no data files found'}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    reports = [check_data(result.form, path, result.report.sources).report for path in files]
+    if result.report.diagnostics:  # spec warnings, shown once with the first file
+        first = reports[0]
+        reports[0] = Report(first.path, result.report.diagnostics + first.diagnostics, first.sources)
+    _emit(reports, fmt, lang)
+    if fmt == "human":
+        click.echo(render_summary(reports, lang), err=True)
+    unreadable = any(d.code.startswith("F") for r in reports for d in r.diagnostics)
+    if unreadable:
+        raise SystemExit(EXIT_USAGE)
+    raise SystemExit(EXIT_FINDINGS if any(r.errors for r in reports) else EXIT_OK)
+
+
+@main.command()
+@click.argument("spec")
+@_LANG
+def fmt(spec: str, lang: str) -> None:
+    """Print SPEC in canonical form (the file itself is not changed)."""
+    result = _spec_or_exit(spec, "human", lang)
+    assert result.ast is not None
+    click.echo(format_spec(result.ast), nl=False)
+
+
+@main.command()
+@click.argument("code")
+@_LANG
+def explain(code: str, lang: str) -> None:
+    """Describe a diagnostic CODE (e.g. C401 or sum-mismatch)."""
+    info = lookup(code)
+    if info is None:
+        known = ", ".join(CODES)
+        click.echo(f"baobiao: {'没有这个代码' if lang == 'zh' else 'unknown code'} {code}\n{known}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    sev = {"zh": {Severity.ERROR: "错误", Severity.WARNING: "警告"}}.get(lang, {})
+    click.echo(f"{info.code} {info.name} ({sev.get(info.severity, info.severity.value)})\n")
+    click.echo(info.explain[lang])
+    click.echo("")
+    click.echo(("消息：" if lang == "zh" else "message: ") + info.message[lang])
+    click.echo(("提示：" if lang == "zh" else "hint: ") + info.hint[lang])
+
+
+@main.command()
+def forms() -> None:
+    """List the built-in forms."""
+    for name in builtin_specs():
+        result = load_spec(name)
+        title = result.form.title if result.form else "?"
+        click.echo(f"{name}\t{title}")

@@ -1,0 +1,1 @@
+"""Diagnostics: the type, the code registry and the renderers."""

@@ -1,0 +1,670 @@
+"""The registry of diagnostic codes: name, stage, default severity, messages in Chinese and English.
+
+Codes are stable: a code once published is never reused for another problem. The first letter
+names the stage: F files, S spec, D data, C check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from baobiao.diagnostics.core import Severity
+
+Text = dict[str, str]  # language -> template (str.format with the diagnostic's args)
+
+E = Severity.ERROR
+W = Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    code: str
+    name: str
+    severity: Severity
+    message: Text
+    hint: Text
+    explain: Text
+
+
+def _c(code: str, name: str, sev: Severity, message: Text, hint: Text, explain: Text) -> CodeInfo:
+    return CodeInfo(code, name, sev, message, hint, explain)
+
+
+_ALL = [
+    # -- files ------------------------------------------------------------------------------
+    _c(
+        "F001",
+        "file-not-found",
+        E,
+        {"zh": "找不到文件 {path}", "en": "file not found: {path}"},
+        {"zh": "请检查路径和文件名是否正确。", "en": "check the path and the file name."},
+        {
+            "zh": "命令行给出的文件不存在或是一个目录。",
+            "en": "A file named on the command line does not exist or is a directory.",
+        },
+    ),
+    _c(
+        "F002",
+        "bad-encoding",
+        E,
+        {
+            "zh": "{path} 不是 UTF-8 编码的文本（第 {offset} 字节处无法识别）",
+            "en": "{path} is not UTF-8 text (undecodable byte at offset {offset})",
+        },
+        {
+            "zh": "请用 UTF-8 编码另存该文件（记事本或 WPS：另存为，编码选 UTF-8）。",
+            "en": "save the file as UTF-8 (Save As, encoding UTF-8).",
+        },
+        {
+            "zh": "baobiao 只读取 UTF-8 文本（允许带 BOM）。GBK 等编码的文件需先转换。",
+            "en": "baobiao reads UTF-8 text only (a BOM is allowed); convert GBK files first.",
+        },
+    ),
+    _c(
+        "F003",
+        "file-too-large",
+        E,
+        {
+            "zh": "{path} 太大（{size} 字节，上限 {limit} 字节）",
+            "en": "{path} is too large ({size} bytes, limit {limit})",
+        },
+        {
+            "zh": "表式和数据文件通常只有几 KB，请确认选对了文件。",
+            "en": "specs and data files are a few KB; check that this is the right file.",
+        },
+        {
+            "zh": "为防止耗尽内存，超过上限的输入不予读取。",
+            "en": "Inputs over the limit are refused so that memory stays bounded.",
+        },
+    ),
+    _c(
+        "F004",
+        "file-unreadable",
+        E,
+        {"zh": "无法读取 {path}：{reason}", "en": "cannot read {path}: {reason}"},
+        {"zh": "请检查文件权限。", "en": "check the file's permissions."},
+        {"zh": "操作系统拒绝读取该文件。", "en": "The operating system refused to read the file."},
+    ),
+    _c(
+        "F005",
+        "unknown-spec",
+        E,
+        {"zh": "“{name}”既不是文件，也不是内置表式", "en": "'{name}' is neither a file nor a built-in form"},
+        {"zh": "内置表式：{builtins}", "en": "built-in forms: {builtins}"},
+        {
+            "zh": "SPEC 参数可以是 .spec 文件的路径，也可以是内置表式的名称。",
+            "en": "SPEC is a path to a .spec file or the name of a built-in form.",
+        },
+    ),
+    _c(
+        "F006",
+        "output-failed",
+        E,
+        {"zh": "无法写入 {path}：{reason}", "en": "cannot write {path}: {reason}"},
+        {"zh": "请检查输出目录是否存在、是否可写。", "en": "check that the output folder exists and is writable."},
+        {
+            "zh": "输出先写入临时文件再改名，失败时不会留下不完整的文件。",
+            "en": "Outputs are written to a temporary file and renamed; a failure leaves no partial file.",
+        },
+    ),
+    # -- spec: syntax ---------------------------------------------------------------------------
+    _c(
+        "S101",
+        "unexpected-input",
+        E,
+        {"zh": "语法错误：这里不应出现{found}", "en": "syntax error: unexpected {found}"},
+        {"zh": "这里应为：{expected}", "en": "expected here: {expected}"},
+        {
+            "zh": "表式文件在此处不符合语法。提示列出了此处允许出现的内容。",
+            "en": "The spec does not follow the grammar here; the hint lists what may appear.",
+        },
+    ),
+    _c(
+        "S102",
+        "missing-label",
+        E,
+        {
+            "zh": "语法错误：编号 {found} 后面缺少带引号的栏目名称",
+            "en": "syntax error: the id {found} must be followed by its printed label in quotes",
+        },
+        {"zh": '写成：{found} "（一）收到申请数" 件', "en": 'write: {found} "（一）收到申请数" 件'},
+        {
+            "zh": '每个指标一行：编号、带引号的印刷名称、单位，例如 received "（一）收到申请数" 件。',
+            "en": "Each indicator is one line: id, printed label in quotes, unit.",
+        },
+    ),
+    _c(
+        "S103",
+        "bad-indentation",
+        E,
+        {
+            "zh": "缩进不一致：这一行的缩进与上面任何一层都对不齐",
+            "en": "inconsistent indentation: this line lines up with no enclosing level",
+        },
+        {
+            "zh": "同一层级的行要缩进相同数量的空格（建议每层 2 个空格）。",
+            "en": "lines of one level need the same number of spaces (2 per level is usual).",
+        },
+        {
+            "zh": "表式用缩进表示层级，就像印刷表格里子栏目比总栏目缩进一样。",
+            "en": "Indentation shows the hierarchy, as sub-items are indented on the printed form.",
+        },
+    ),
+    _c(
+        "S104",
+        "unterminated-string",
+        E,
+        {
+            "zh": "引号没有闭合：栏目名称或说明缺少结尾的引号",
+            "en": "unterminated string: a label or description lacks its closing quote",
+        },
+        {"zh": '在名称末尾补上英文双引号 "。', "en": 'add the closing double quote ".'},
+        {
+            "zh": "名称和说明写在英文双引号之间，且不能跨行。",
+            "en": "Labels and descriptions are written between double quotes on one line.",
+        },
+    ),
+    _c(
+        "S105",
+        "bad-character",
+        E,
+        {"zh": "语法错误：无法识别的字符 {found}", "en": "syntax error: unexpected character {found}"},
+        {
+            "zh": "名称要放在英文双引号里；编号只能用字母、数字、下划线和汉字。",
+            "en": "labels go in double quotes; ids use letters, digits, underscores and Chinese characters.",
+        },
+        {"zh": "这个字符不能出现在引号之外。", "en": "This character may not appear outside quotes."},
+    ),
+    _c(
+        "S106",
+        "missing-form-header",
+        E,
+        {"zh": "表式文件应以 form 开头", "en": "a spec must begin with a form header"},
+        {
+            "zh": '第一行写成：form gov-disclosure-2017 "政府信息公开工作情况统计表"',
+            "en": 'begin with: form gov-disclosure-2017 "政府信息公开工作情况统计表"',
+        },
+        {
+            "zh": "form 行给出表式的编号和名称，其后是版本、适用年份和各栏目。",
+            "en": "The form line names the form; version, years and the items follow.",
+        },
+    ),
+    _c(
+        "S107",
+        "incomplete-rule",
+        E,
+        {
+            "zh": "规则不完整：{found} 处缺少比较或运算对象",
+            "en": "incomplete rule: an operand or comparison is missing at {found}",
+        },
+        {
+            "zh": "规则写成 左边 比较符 右边，例如 a + b = total；比较符为 = <= >= < >。",
+            "en": "write left, comparison, right, e.g. a + b = total; comparisons: = <= >= < >.",
+        },
+        {"zh": "规则是指标编号的线性等式或不等式。", "en": "A rule is a linear (in)equality over indicator ids."},
+    ),
+    _c(
+        "S108",
+        "missing-rule-body",
+        E,
+        {
+            "zh": "规则 {name} 缺少内容：下一行应缩进写出等式或不等式",
+            "en": "rule {name} has no body: the next line, indented, must state it",
+        },
+        {"zh": '例如：\n  rule r1 "说明"\n    a + b = total', "en": 'e.g.:\n  rule r1 "text"\n    a + b = total'},
+        {"zh": "rule 行之后缩进一行写规则本身。", "en": "The line after `rule` states the rule, indented."},
+    ),
+    _c(
+        "S109",
+        "tab-indentation",
+        E,
+        {"zh": "缩进里有制表符（Tab）", "en": "a tab character in indentation"},
+        {"zh": "请用空格缩进（建议每层 2 个空格）。", "en": "indent with spaces (2 per level is usual)."},
+        {
+            "zh": "制表符在不同编辑器里宽度不同，层级会看错，所以只接受空格。",
+            "en": "Tabs display at different widths, so only spaces are accepted.",
+        },
+    ),
+    # -- spec: meaning ----------------------------------------------------------------------------
+    _c(
+        "S201",
+        "unknown-name",
+        E,
+        {"zh": "未定义的指标编号 {name}", "en": "unknown indicator id {name}"},
+        {"zh": "{suggestion}", "en": "{suggestion}"},
+        {
+            "zh": "规则和求和里用到的编号必须在表式里定义过（大小写敏感）。",
+            "en": "Ids used in rules and sums must be defined in the spec (case-sensitive).",
+        },
+    ),
+    _c(
+        "S202",
+        "duplicate-id",
+        E,
+        {"zh": "编号 {name} 重复定义", "en": "id {name} is defined twice"},
+        {
+            "zh": "为其中一个改用别的编号；印刷名称可以相同，编号不能相同。",
+            "en": "give one of them another id; labels may repeat, ids may not.",
+        },
+        {
+            "zh": "表式里每个栏目、规则的编号必须唯一，数据文件和规则靠它找到栏目。",
+            "en": "Every item and rule id must be unique: data files and rules find items by id.",
+        },
+    ),
+    _c(
+        "S203",
+        "self-reference",
+        E,
+        {"zh": "{name} 引用了它自己", "en": "{name} refers to itself"},
+        {"zh": "从 {name} 的定义中去掉 {name}。", "en": "remove {name} from its own definition."},
+        {
+            "zh": "一个总数不能是它自己的组成部分，一条规则也不能引用它自己。",
+            "en": "A total cannot be one of its own parts, nor can a rule use itself.",
+        },
+    ),
+    _c(
+        "S204",
+        "cycle",
+        E,
+        {"zh": "求和关系形成循环：{cycle}", "en": "sums form a cycle: {cycle}"},
+        {
+            "zh": "检查这些求和，总数不能间接地包含它自己。",
+            "en": "check these sums; a total may not contain itself indirectly.",
+        },
+        {"zh": "求和关系必须自上而下，不能兜圈。", "en": "Sums must go from totals down to parts, never round."},
+    ),
+    _c(
+        "S205",
+        "unit-mismatch",
+        E,
+        {
+            "zh": "单位不一致：{name} 的单位是 {unit}，而 {other} 的单位是 {other_unit}",
+            "en": "unit mismatch: {name} is in {unit} but {other} is in {other_unit}",
+        },
+        {
+            "zh": "求和、其中项和规则只能比较同一单位的数。",
+            "en": "sums, 其中 items and rules compare numbers of one unit only.",
+        },
+        {
+            "zh": "把“条”和“件”相加没有意义，多半是单位写错了或挂错了上级。",
+            "en": "Adding 条 to 件 is meaningless: a unit or a parent is probably wrong.",
+        },
+    ),
+    _c(
+        "S206",
+        "unknown-unit",
+        E,
+        {"zh": "不认识的单位 {unit}", "en": "unknown unit {unit}"},
+        {"zh": "可用的单位：{units}", "en": "known units: {units}"},
+        {
+            "zh": "单位写在名称之后，取自统计表常用单位。",
+            "en": "The unit follows the label; it is one of the form units.",
+        },
+    ),
+    _c(
+        "S207",
+        "bad-decimal-places",
+        E,
+        {"zh": "小数位数 {places} 不合理", "en": "unreasonable number of decimal places: {places}"},
+        {
+            "zh": "写 decimal(1) 到 decimal(6)；整数不写类型即可。",
+            "en": "use decimal(1) to decimal(6); integers need no type.",
+        },
+        {"zh": "decimal(N) 表示最多 N 位小数。", "en": "decimal(N) allows at most N decimal places."},
+    ),
+    _c(
+        "S208",
+        "sum-without-parts",
+        E,
+        {"zh": "{name} 写了 = sum，但下面没有组成部分", "en": "{name} says = sum but has no parts"},
+        {
+            "zh": "在它下面缩进列出各组成栏目，或写 = sum of a, b, c。",
+            "en": "list its parts indented below it, or write = sum of a, b, c.",
+        },
+        {
+            "zh": "= sum 表示等于下一级（不含“其中”项）各栏目之和。",
+            "en": "= sum means equal to the items one level below it, 其中 items excluded.",
+        },
+    ),
+    _c(
+        "S209",
+        "not-an-indicator",
+        E,
+        {"zh": "{name} 是{kind}，不是有数值的指标", "en": "{name} is a {kind}, not an indicator with a value"},
+        {"zh": "{suggestion}", "en": "{suggestion}"},
+        {
+            "zh": "规则和求和只能引用有数值的指标；sum(分组) 求分组内各指标之和。",
+            "en": "Rules and sums use indicators with values; sum(group) adds up a group's items.",
+        },
+    ),
+    _c(
+        "S210",
+        "bad-years",
+        E,
+        {"zh": "适用年份 {start}..{end} 不合理", "en": "years {start}..{end} are not a valid range"},
+        {
+            "zh": "写成 years 2014..2018，或 years 2021.. 表示从 2021 年起。",
+            "en": "write years 2014..2018, or years 2021.. for 2021 onwards.",
+        },
+        {"zh": "起始年份不能晚于结束年份。", "en": "The first year may not come after the last."},
+    ),
+    _c(
+        "S211",
+        "duplicate-attribute",
+        E,
+        {"zh": "{name} 写了两次", "en": "{name} is given twice"},
+        {"zh": "删去其中一行。", "en": "delete one of them."},
+        {"zh": "表式的 version、years 等只能出现一次。", "en": "Form attributes may appear once."},
+    ),
+    _c(
+        "S212",
+        "empty-label",
+        E,
+        {"zh": "名称不能为空", "en": "a label may not be empty"},
+        {"zh": "在引号里写出印刷表格上的名称。", "en": "write the printed label between the quotes."},
+        {"zh": "数据文件和报告用印刷名称指明栏目。", "en": "Data files and reports name items by label."},
+    ),
+    # -- data: loading -----------------------------------------------------------------------------
+    _c(
+        "D301",
+        "yaml-syntax",
+        E,
+        {"zh": "数据文件格式错误：{problem}", "en": "data file is not valid YAML: {problem}"},
+        {
+            "zh": "每行写成“名称: 数值”，冒号后留一个空格；同一层级缩进相同。",
+            "en": "write `label: value` with a space after the colon; keep one indentation per level.",
+        },
+        {"zh": "数据文件是 YAML 格式的文本。", "en": "Data files are YAML text."},
+    ),
+    _c(
+        "D302",
+        "yaml-unsupported",
+        E,
+        {
+            "zh": "数据文件使用了不支持的 YAML 功能：{feature}",
+            "en": "the data file uses an unsupported YAML feature: {feature}",
+        },
+        {
+            "zh": "数据文件只需普通的“名称: 数值”，请去掉锚点（&）、别名（*）和标签（!）。",
+            "en": "plain `label: value` lines are all a data file needs: drop anchors (&), aliases (*) and tags (!).",
+        },
+        {
+            "zh": "为安全起见，别名、锚点和类型标签一概不接受。",
+            "en": "Aliases, anchors and tags are refused, for safety.",
+        },
+    ),
+    _c(
+        "D303",
+        "yaml-too-deep",
+        E,
+        {"zh": "数据文件嵌套太深（超过 {limit} 层）", "en": "the data file is nested too deeply (over {limit} levels)"},
+        {"zh": "数据文件最多只需三层：values、行、列。", "en": "a data file needs three levels at most."},
+        {"zh": "为防止耗尽资源，嵌套层数有上限。", "en": "Nesting is bounded to keep resources bounded."},
+    ),
+    _c(
+        "D304",
+        "bad-structure",
+        E,
+        {"zh": "数据文件结构不对：{problem}", "en": "the data file's structure is wrong: {problem}"},
+        {
+            "zh": "顶层写 meta:（机关、年度、表式）和 values:（各栏目的数值）。",
+            "en": "the top level holds meta: (agency, year, form) and values: (the numbers).",
+        },
+        {"zh": "数据文件顶层是 meta、values，可选 text。", "en": "A data file has meta, values and optionally text."},
+    ),
+    _c(
+        "D305",
+        "unknown-key",
+        E,
+        {"zh": "表式里没有栏目“{key}”", "en": "the form has no item '{key}'"},
+        {"zh": "{suggestion}", "en": "{suggestion}"},
+        {
+            "zh": "数据文件的键可以是指标编号、印刷名称（可不带序号），或用“ > ”连接的名称路径。",
+            "en": "A key is an id, a printed label (numbering optional) or a path of labels joined by ' > '.",
+        },
+    ),
+    _c(
+        "D306",
+        "ambiguous-key",
+        E,
+        {
+            "zh": "“{key}”不唯一：表中有 {count} 个栏目叫这个名称",
+            "en": "'{key}' is ambiguous: {count} items have this label",
+        },
+        {
+            "zh": "改用路径写法，指明上级，可选：{candidates}",
+            "en": "write a path naming its parent; one of: {candidates}",
+        },
+        {
+            "zh": "同名栏目（如“其他情形数”）需写成“上级名称 > 名称”。",
+            "en": "Repeated labels need their parent: 'parent > label'.",
+        },
+    ),
+    _c(
+        "D307",
+        "duplicate-key",
+        E,
+        {"zh": "栏目“{label}”给了两次", "en": "item '{label}' is given twice"},
+        {"zh": "删去其中一个。", "en": "delete one of them."},
+        {"zh": "同一栏目只能填一个数。", "en": "Each item takes one value."},
+    ),
+    _c(
+        "D308",
+        "not-a-number",
+        E,
+        {"zh": "“{label}”的值“{text}”不是数字", "en": "the value '{text}' of '{label}' is not a number"},
+        {"zh": "只填数字；未填写的栏目留空或写“-”。", "en": "write digits only; leave unknown cells blank or '-'."},
+        {
+            "zh": "数值只能是数字（可带负号、小数点和千位逗号）。空白、-、/、—、无 表示未填写。",
+            "en": "A value is digits (sign, decimal point and thousands commas allowed); blank, -, /, —, 无 mean missing.",
+        },
+    ),
+    _c(
+        "D309",
+        "number-too-large",
+        E,
+        {"zh": "“{label}”的值太大：{text}", "en": "the value of '{label}' is too large: {text}"},
+        {
+            "zh": "请核对数字；统计表中的数不会超过 15 位。",
+            "en": "check the number; form values have at most 15 digits.",
+        },
+        {"zh": "超过 15 位整数的数值不予接受。", "en": "Numbers with more than 15 integer digits are refused."},
+    ),
+    _c(
+        "D310",
+        "heading-has-no-value",
+        E,
+        {"zh": "“{label}”是标题栏，不填数值", "en": "'{label}' is a heading and takes no value"},
+        {"zh": "把数值填到它下面的具体栏目里。", "en": "put the values into the items below it."},
+        {"zh": "印刷表格上这一行的统计数栏是空的。", "en": "This row has no value cell on the printed form."},
+    ),
+    _c(
+        "D311",
+        "bad-metadata",
+        E,
+        {"zh": "meta 中的 {field} 有误：{problem}", "en": "meta.{field} is wrong: {problem}"},
+        {
+            "zh": "meta 写成：agency: 机关名称、year: 2017、form: 表式编号。",
+            "en": "meta holds agency: name, year: 2017, form: form id.",
+        },
+        {"zh": "元数据说明是哪个机关、哪一年、用哪个表式。", "en": "Metadata says which agency, year and form."},
+    ),
+    _c(
+        "D312",
+        "form-mismatch",
+        W,
+        {
+            "zh": "数据文件写的表式是 {given}，而检查用的是 {form}",
+            "en": "the data file says form {given}, but it is checked against {form}",
+        },
+        {"zh": "确认选对了表式，或改正 meta.form。", "en": "check the form chosen, or correct meta.form."},
+        {"zh": "数据文件应当用它声明的表式检查。", "en": "A data file should be checked against the form it names."},
+    ),
+    _c(
+        "D313",
+        "year-out-of-range",
+        W,
+        {
+            "zh": "{year} 年不在表式 {form} 的适用年份（{years}）内",
+            "en": "year {year} is outside the years of form {form} ({years})",
+        },
+        {"zh": "确认年度和表式是否对应。", "en": "check that year and form go together."},
+        {
+            "zh": "表式有适用年份，例如 2021 格式从 2021 年度报告起适用。",
+            "en": "Forms apply to certain years, e.g. the 2021 format from the 2021 reports on.",
+        },
+    ),
+    _c(
+        "D314",
+        "unit-in-value",
+        E,
+        {"zh": "“{label}”的值“{text}”里写了单位", "en": "the value '{text}' of '{label}' has a unit written into it"},
+        {
+            "zh": "只填数字 {number}；本栏单位是 {unit}，已印在表上。",
+            "en": "write only the number {number}; this item's unit, {unit}, is printed on the form.",
+        },
+        {
+            "zh": "单位由表式规定，数值栏只填数字。注意换算：本栏可能不是以该单位计。",
+            "en": "The form fixes the unit; cells hold numbers only. Mind conversions.",
+        },
+    ),
+    # -- check ------------------------------------------------------------------------------------
+    _c(
+        "C401",
+        "sum-mismatch",
+        E,
+        {
+            "zh": "{parent} 应等于 {count} 项之和：报告值 {reported}，各项合计 {computed}，相差 {difference}",
+            "en": "{parent} should equal the sum of its {count} parts: reported {reported}, parts add up to {computed}, difference {difference}",
+        },
+        {
+            "zh": "核对总数和各组成栏目，其中至少有一个数有误。",
+            "en": "check the total and its parts: at least one of them is wrong.",
+        },
+        {
+            "zh": "总栏目数应等于各子栏目数之和（表注：各子栏目数总数要等于总栏目数量）。",
+            "en": "A total equals the sum of its parts, as the form's note says.",
+        },
+    ),
+    _c(
+        "C402",
+        "part-exceeds-whole",
+        E,
+        {
+            "zh": "“其中”项 {part}（{part_value}）大于 {parent}（{parent_value}），超出 {difference}",
+            "en": "the 其中 item {part} ({part_value}) exceeds {parent} ({parent_value}) by {difference}",
+        },
+        {
+            "zh": "“其中”项是总数的一部分，不能比总数大。",
+            "en": "a 其中 item is part of its total and cannot exceed it.",
+        },
+        {
+            "zh": "“其中”栏目只统计上级的一部分，所以不大于上级。",
+            "en": "A 其中 item counts a part of its parent, so it is at most the parent.",
+        },
+    ),
+    _c(
+        "C403",
+        "rule-violated",
+        E,
+        {
+            "zh": "不符合规则 {rule_id}：{description}。左边 {left}，右边 {right}，相差 {difference}",
+            "en": "rule {rule_id} does not hold: {description}. left {left}, right {right}, difference {difference}",
+        },
+        {"zh": "{terms}", "en": "{terms}"},
+        {"zh": "表式中命名的规则（等式或不等式）不成立。", "en": "A named rule of the form does not hold."},
+    ),
+    _c(
+        "C404",
+        "missing-value",
+        E,
+        {"zh": "“{label}”没有填写{how}", "en": "'{label}' has no value{how}"},
+        {"zh": "没有发生的事项填 0；空白不等于 0。", "en": "write 0 for nothing; a blank is not a zero."},
+        {
+            "zh": "统计表每个数值栏都要填写，空白、-、/、—、无 都视为未填写。",
+            "en": "Every value cell must be filled; blank, -, /, —, 无 count as missing.",
+        },
+    ),
+    _c(
+        "C405",
+        "not-checkable",
+        W,
+        {
+            "zh": "无法检查 {rule_id}（{description}）：{blank} 没有有效数值",
+            "en": "cannot check {rule_id} ({description}): {blank} has no usable value",
+        },
+        {"zh": "填写这些栏目后再检查。", "en": "fill in these cells and check again."},
+        {
+            "zh": "规则用到的栏目空白或无法识别时，该规则无法检查；这本身也要报告，而不是悄悄跳过。",
+            "en": "A rule over a blank or unreadable cell cannot be evaluated; that is reported, never skipped.",
+        },
+    ),
+    _c(
+        "C406",
+        "negative-value",
+        E,
+        {"zh": "“{label}”不能为负数：{value}", "en": "'{label}' may not be negative: {value}"},
+        {"zh": "这一栏只能填 0 或正数。", "en": "this item takes zero or a positive number."},
+        {
+            "zh": "统计数默认是非负数；表式可以声明 signed 允许负数（如“本年增/减”）。",
+            "en": "Counts are non-negative unless the spec declares the item signed.",
+        },
+    ),
+    _c(
+        "C407",
+        "not-an-integer",
+        E,
+        {"zh": "“{label}”应为整数：{value}", "en": "'{label}' must be a whole number: {value}"},
+        {"zh": "这一栏以 {unit} 计，只能是整数。", "en": "this item is counted in {unit} and takes whole numbers."},
+        {
+            "zh": "计数栏目只能是整数；表式用 decimal(N) 声明可带小数的栏目。",
+            "en": "Count items are integers; the spec declares decimal(N) items.",
+        },
+    ),
+    _c(
+        "C408",
+        "too-many-decimals",
+        E,
+        {
+            "zh": "“{label}”最多 {places} 位小数：{value}",
+            "en": "'{label}' takes at most {places} decimal places: {value}",
+        },
+        {"zh": "按 {unit} 四舍五入到 {places} 位小数。", "en": "round to {places} decimal places of {unit}."},
+        {"zh": "金额等栏目的小数位数由表式规定。", "en": "The spec fixes the decimal places of money items."},
+    ),
+]
+
+CODES: dict[str, CodeInfo] = {c.code: c for c in _ALL}
+BY_NAME: dict[str, CodeInfo] = {c.name: c for c in _ALL}
+
+#: Short phrases for secondary labels and human-output headings.
+PHRASES: dict[str, Text] = {
+    "first-defined": {"zh": "第一次定义在这里", "en": "first defined here"},
+    "rule-declared": {"zh": "规则在这里定义", "en": "rule declared here"},
+    "part-here": {"zh": "组成部分 {label} = {value}", "en": "part {label} = {value}"},
+    "given-here": {"zh": "已在这里给出", "en": "given here"},
+    "cycle-step": {"zh": "{name} 在这里引用 {other}", "en": "{name} uses {other} here"},
+    "cells": {"zh": "涉及栏目", "en": "cells"},
+    "hint": {"zh": "提示", "en": "hint"},
+    "error": {"zh": "错误", "en": "error"},
+    "warning": {"zh": "警告", "en": "warning"},
+    "summary": {
+        "zh": "{path}：{errors} 个错误，{warnings} 个警告",
+        "en": "{path}: {errors} error(s), {warnings} warning(s)",
+    },
+    "clean": {"zh": "{path}：通过校验", "en": "{path}: no problems found"},
+    "missing-how-absent": {"zh": "（数据文件中没有这一栏）", "en": " (not in the data file)"},
+    "missing-how-blank": {"zh": "（填的是“{text}”）", "en": " (given as '{text}')"},
+    "did-you-mean": {"zh": "是不是：{names}", "en": "did you mean: {names}"},
+    "no-suggestion": {"zh": "检查拼写，或用编号代替名称。", "en": "check the spelling, or use the id."},
+    "use-sum-of": {"zh": "对分组求和请写 sum({name})。", "en": "to add up a group, write sum({name})."},
+    "kind-section": {"zh": "标题栏", "en": "heading"},
+    "kind-rule": {"zh": "规则", "en": "rule"},
+    "kind-leaf": {"zh": "没有下级栏目的指标", "en": "indicator without parts"},
+    "terms": {"zh": "各项：{terms}", "en": "terms: {terms}"},
+}
+
+
+def lookup(code_or_name: str) -> CodeInfo | None:
+    key = code_or_name.strip()
+    return CODES.get(key.upper()) or BY_NAME.get(key.lower())

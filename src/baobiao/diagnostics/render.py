@@ -1,0 +1,196 @@
+"""Renderers for diagnostics, chosen by name: ``human`` (rustc-like) and ``json``.
+
+Diagnostics carry message parameters, not text; the text is made here, in the user's
+language. An argument ``x_en`` overrides ``x`` in English.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import click
+from wcwidth import wcswidth
+
+from baobiao import __version__
+from baobiao.diagnostics.codes import CODES, PHRASES
+from baobiao.diagnostics.core import Diagnostic, Report, Severity
+from baobiao.source import Source, Span
+
+JSON_SCHEMA_VERSION = 1
+LANGS = ("zh", "en")
+
+
+class _Args(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _args(args: Mapping[str, object], lang: str) -> _Args:
+    out = _Args({k: v for k, v in args.items() if not k.endswith("_en")})
+    if lang != "zh":
+        for k, v in args.items():
+            if k.endswith(f"_{lang}"):
+                out[k[: -len(lang) - 1]] = v
+    return out
+
+
+def message(d: Diagnostic, lang: str) -> str:
+    info = CODES[d.code]
+    return info.message.get(lang, info.message["en"]).format_map(_args(d.args, lang))
+
+
+def hint(d: Diagnostic, lang: str) -> str:
+    info = CODES[d.code]
+    return info.hint.get(lang, info.hint["en"]).format_map(_args(d.args, lang))
+
+
+def phrase(key: str, lang: str, **args: object) -> str:
+    text = PHRASES[key]
+    return text.get(lang, text["en"]).format_map(_Args(args))
+
+
+# -- human -----------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    w = wcswidth(text)
+    return w if w >= 0 else len(text)
+
+
+def _snippet(source: Source, spans: Sequence[tuple[Span, str, bool]], style: Callable[..., str]) -> list[str]:
+    """Numbered lines with carets under each span; ``(span, label, primary)``."""
+    lines = sorted({s.line for s, _, _ in spans})
+    gutter = len(str(max(lines)))
+    pad = " " * gutter
+    out = [f"{pad} {style('|', fg='blue')}"]
+    for n in lines:
+        text = source.line_text(n)
+        out.append(f"{style(str(n).rjust(gutter), fg='blue')} {style('|', fg='blue')} {text}")
+        for span, label, primary in spans:
+            if span.line != n:
+                continue
+            start = _width(text[: span.column - 1])
+            end_col = span.end_column if span.end_line == span.line else len(text) + 1
+            width = max(1, _width(text[span.column - 1 : end_col - 1]))
+            mark = ("^" if primary else "-") * width
+            colour = "red" if primary else "blue"
+            caret = style(f"{' ' * start}{mark}{' ' + label if label else ''}", fg=colour)
+            out.append(f"{pad} {style('|', fg='blue')} {caret}")
+    return out
+
+
+def render_human(reports: Sequence[Report], lang: str = "zh", color: bool = False) -> str:
+    def style(text: str, **kw: Any) -> str:
+        return click.style(text, **kw) if color else text
+
+    out: list[str] = []
+    for report in reports:
+        for d in report.diagnostics:
+            out.extend(_human_one(d, report.sources, lang, style))
+            out.append("")
+    return "\n".join(out)
+
+
+def _human_one(d: Diagnostic, sources: Mapping[str, Source], lang: str, style: Callable[..., str]) -> list[str]:
+    sev = phrase(d.severity.value, lang) if lang == "zh" else d.severity.value
+    colour = "red" if d.severity is Severity.ERROR else "yellow"
+    head = style(f"{sev}[{d.code}]", fg=colour, bold=True)
+    lines = [f"{head}{style(': ' + message(d, lang), bold=True)}"]
+    arrow = style("-->", fg="blue")
+    if d.span is not None:
+        lines.append(f"  {arrow} {d.span.file}:{d.span.line}:{d.span.column}")
+    elif d.data_path:
+        lines.append(f"  {arrow} {d.data_path}")
+    by_file: dict[str, list[tuple[Span, str, bool]]] = {}
+    if d.span is not None:
+        by_file[d.span.file] = [(d.span, "", True)]
+    for r in d.related:
+        label = phrase(r.phrase, lang, **dict(r.args))
+        by_file.setdefault(r.span.file, []).append((r.span, label, False))
+    for file, spans in by_file.items():
+        if d.span is None or file != d.span.file:
+            first = spans[0][0]
+            lines.append(f"  {style(':::', fg='blue')} {file}:{first.line}:{first.column}")
+        source = sources.get(file)
+        if source is not None:
+            lines.extend(_snippet(source, spans, style))
+    eq = style("=", fg="blue")
+    if d.rule is not None:
+        rule_word = "规则" if lang == "zh" else "rule"
+        lines.append(f"  {eq} {rule_word}: {d.rule.id}（{d.rule.description}）")
+    if d.cells and (d.rule is not None or len(d.cells) > 1):
+        lines.append(f"  {eq} {phrase('cells', lang)}:")
+        for cell in d.cells:
+            shown = cell.value if cell.value is not None else ("空白" if lang == "zh" else "blank")
+            lines.append(f"      {cell.path} [{cell.id}] = {shown}")
+    hint_text = hint(d, lang)
+    if hint_text:
+        head_line, *rest = hint_text.split("\n")
+        lines.append(f"  {eq} {phrase('hint', lang)}: {head_line}")
+        lines.extend(f"        {r}" for r in rest)
+    return lines
+
+
+def render_summary(reports: Sequence[Report], lang: str = "zh") -> str:
+    lines = []
+    for r in reports:
+        if r.diagnostics:
+            lines.append(phrase("summary", lang, path=r.path, errors=r.errors, warnings=r.warnings))
+        else:
+            lines.append(phrase("clean", lang, path=r.path))
+    return "\n".join(lines)
+
+
+# -- json ------------------------------------------------------------------------------------
+
+
+def diagnostic_json(d: Diagnostic, lang: str) -> dict[str, object]:
+    return {
+        "code": d.code,
+        "name": CODES[d.code].name,
+        "severity": d.severity.value,
+        "message": message(d, lang),
+        "hint": hint(d, lang),
+        "location": d.span.to_json() if d.span else None,
+        "data_path": d.data_path,
+        "rule": d.rule.to_json() if d.rule else None,
+        "cells": [c.to_json() for c in d.cells],
+        "comparison": d.comparison.to_json() if d.comparison else None,
+        "related": [
+            {"location": r.span.to_json(), "message": phrase(r.phrase, lang, **dict(r.args))} for r in d.related
+        ],
+    }
+
+
+def render_json(reports: Sequence[Report], lang: str = "zh", color: bool = False) -> str:
+    doc = {
+        "schema": "baobiao.diagnostics",
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": {"name": "baobiao", "version": __version__},
+        "lang": lang,
+        "files": [
+            {
+                "path": r.path,
+                "errors": r.errors,
+                "warnings": r.warnings,
+                "diagnostics": [diagnostic_json(d, lang) for d in r.diagnostics],
+            }
+            for r in reports
+        ],
+        "summary": {
+            "files": len(reports),
+            "files_with_errors": sum(1 for r in reports if r.errors),
+            "errors": sum(r.errors for r in reports),
+            "warnings": sum(r.warnings for r in reports),
+        },
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+#: name -> renderer(reports, lang, color)
+RENDERERS: dict[str, Callable[[Sequence[Report], str, bool], str]] = {
+    "human": render_human,
+    "json": render_json,
+}

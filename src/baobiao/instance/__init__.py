@@ -1,0 +1,1 @@
+"""Data files: loading and checking."""

@@ -1,0 +1,247 @@
+"""Model + instance -> findings. Exact arithmetic; every rule either holds, fails, or is
+reported as not checkable because of named blank cells: never skipped silently."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from baobiao.diagnostics.core import (
+    Cell,
+    Comparison,
+    Diagnostic,
+    Related,
+    RuleRef,
+    Severity,
+    diag,
+    sorted_diagnostics,
+)
+from baobiao.instance.load import Instance
+from baobiao.instance.values import ValueKind, format_number, parse_value
+from baobiao.model import Form, Item, LinExpr, Rule, RuleKind
+from baobiao.source import Span
+
+# (left - right, tolerance) -> the rule holds
+_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "=": lambda d, tol: abs(d) <= tol,
+    "<=": lambda d, tol: d <= tol,
+    ">=": lambda d, tol: d >= -tol,
+    "<": lambda d, tol: d < 0 or (tol > 0 and d <= tol),
+    ">": lambda d, tol: d > 0 or (tol > 0 and d >= -tol),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An instance with every finding of the check, sorted."""
+
+    instance: Instance
+    findings: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+class _Checker:
+    def __init__(self, form: Form, instance: Instance) -> None:
+        self.form = form
+        self.instance = instance
+        self.findings: list[Diagnostic] = []
+
+    # -- helpers --------------------------------------------------------------------------
+    def number(self, item_id: str) -> Decimal | None:
+        given = self.instance.values.get(item_id)
+        return given.number if given is not None else None
+
+    def span(self, item_id: str) -> Span | None:
+        given = self.instance.values.get(item_id)
+        return given.span if given is not None else None
+
+    def cell(self, item_id: str) -> Cell:
+        item = self.form.item(item_id)
+        value = self.number(item_id)
+        return Cell(
+            id=item_id,
+            label=item.label,
+            path=self.form.path(item_id),
+            value=format_number(value) if value is not None else None,
+            span=self.span(item_id),
+        )
+
+    def data_path(self, item_id: str) -> str:
+        given = self.instance.values.get(item_id)
+        return given.path if given else f"$.values.{self.form.path(item_id)}"
+
+    # -- cells ----------------------------------------------------------------------------
+    def check_cell(self, item: Item) -> None:
+        given = self.instance.values.get(item.id)
+        data_path, cells = self.data_path(item.id), [self.cell(item.id)]
+        if given is None or given.number is None:
+            if given is not None and parse_value(given.text).kind is not ValueKind.MISSING:
+                return  # unreadable text: reported when loading
+            if given is None:
+                how = {"how": "（数据文件中没有这一栏）", "how_en": " (not in the data file)"}
+            elif given.text.strip():
+                how = {"how": f"（填的是“{given.text}”）", "how_en": f" (given as '{given.text}')"}
+            else:
+                how = {"how": "（留空）", "how_en": " (left blank)"}
+            self.findings.append(
+                diag("C404", self.span(item.id), data_path=data_path, cells=cells, label=item.label, params=how)
+            )
+            return
+        value, vt = given.number, item.value_type
+        assert vt is not None
+        args = {"label": item.label, "value": format_number(value), "unit": item.unit or ""}
+        if value < 0 and not vt.signed:
+            self.findings.append(diag("C406", given.span, data_path=data_path, cells=cells, params=args))
+        places = _decimal_places(value)
+        if places > vt.decimals:
+            code = "C407" if vt.decimals == 0 else "C408"
+            self.findings.append(
+                diag(code, given.span, data_path=data_path, cells=cells, places=str(vt.decimals), params=args)
+            )
+
+    # -- rules ----------------------------------------------------------------------------
+    def evaluate(self, expr: LinExpr) -> tuple[Decimal, Decimal]:
+        """The value of an expression over filled cells, and its rounding tolerance: each
+        decimal cell stands for an interval of half a unit in its last declared place
+        (XBRL calculations 1.1); counts are exact."""
+        total, tolerance = expr.constant, Decimal(0)
+        for term in expr.terms:
+            value = self.number(term.id)
+            assert value is not None
+            total += term.coef * value
+            vt = self.form.item(term.id).value_type
+            if vt is not None and vt.decimals:
+                tolerance += abs(term.coef) * Decimal(5).scaleb(-vt.decimals - 1)
+        return total, tolerance
+
+    def check_rule(self, rule: Rule) -> None:
+        ref = RuleRef(rule.id, rule.description, rule.kind.value)
+        declared = [Related(rule.span, "rule-declared")] if rule.span else []
+        blank = [i for i in rule.ids if self.number(i) is None]
+        if blank:
+            names = "、".join(self.form.item(i).label for i in blank)
+            self.findings.append(
+                diag(
+                    "C405",
+                    self.span(rule.ids[0]),
+                    rule=ref,
+                    cells=[self.cell(i) for i in blank],
+                    data_path=self.data_path(blank[0]),
+                    related=declared,
+                    rule_id=rule.id,
+                    description=rule.description,
+                    blank=names,
+                )
+            )
+            return
+        left, tol_left = self.evaluate(rule.left)
+        right, tol_right = self.evaluate(rule.right)
+        if _OPS[rule.op](left - right, tol_left + tol_right):
+            return
+        comparison = Comparison(format_number(left), format_number(right), format_number(left - right), rule.op)
+        self.findings.append(_FINDINGS[rule.kind](self, rule, ref, comparison, declared))
+
+    def run(self) -> Checked:
+        for item in self.form.indicators:
+            self.check_cell(item)
+        for rule in self.form.rules:
+            self.check_rule(rule)
+        return Checked(self.instance, sorted_diagnostics(self.findings))
+
+
+# -- one finding builder per rule kind --------------------------------------------------------
+
+FindingBuilder = Callable[[_Checker, Rule, RuleRef, Comparison, list[Related]], Diagnostic]
+
+
+def _sum_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declared: list[Related]) -> Diagnostic:
+    total = rule.left.terms[0].id
+    parts = rule.right.ids
+    related = [
+        Related(span, "part-here", {"label": c.form.item(p).label, "value": c.cell(p).value})
+        for p in parts
+        if (span := c.span(p)) is not None
+    ]
+    return diag(
+        "C401",
+        c.span(total),
+        rule=ref,
+        comparison=cmp,
+        data_path=c.data_path(total),
+        cells=[c.cell(total), *(c.cell(p) for p in parts)],
+        related=related + declared,
+        parent=c.form.item(total).label,
+        count=str(len(parts)),
+        reported=cmp.left,
+        computed=cmp.right,
+        difference=cmp.difference.lstrip("-"),
+    )
+
+
+def _part_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declared: list[Related]) -> Diagnostic:
+    part, parent = rule.left.terms[0].id, rule.right.terms[0].id
+    return diag(
+        "C402",
+        c.span(part),
+        rule=ref,
+        comparison=cmp,
+        data_path=c.data_path(part),
+        cells=[c.cell(part), c.cell(parent)],
+        related=declared,
+        part=c.form.item(part).label,
+        part_value=cmp.left,
+        parent=c.form.item(parent).label,
+        parent_value=cmp.right,
+        difference=cmp.difference,
+    )
+
+
+def _side(c: _Checker, expr: LinExpr) -> str:
+    pieces = []
+    for t in expr.terms:
+        coef = "" if t.coef == 1 else f"{format_number(t.coef)}×"
+        pieces.append(f"{coef}{c.form.item(t.id).label} {c.cell(t.id).value}")
+    if expr.constant:
+        pieces.append(format_number(expr.constant))
+    return " + ".join(pieces) or "0"
+
+
+def _rule_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declared: list[Related]) -> Diagnostic:
+    terms = f"{_side(c, rule.left)} {rule.op} {_side(c, rule.right)}"
+    return diag(
+        "C403",
+        c.span(rule.ids[0]),
+        severity=rule.severity,
+        rule=ref,
+        comparison=cmp,
+        data_path=c.data_path(rule.ids[0]),
+        cells=[c.cell(i) for i in rule.ids],
+        related=declared,
+        rule_id=rule.id,
+        description=rule.description,
+        left=cmp.left,
+        right=cmp.right,
+        difference=cmp.difference.lstrip("-"),
+        terms=terms,
+    )
+
+
+_FINDINGS: dict[RuleKind, FindingBuilder] = {
+    RuleKind.SUM: _sum_finding,
+    RuleKind.PART: _part_finding,
+    RuleKind.RULE: _rule_finding,
+}
+
+
+def check(form: Form, instance: Instance) -> Checked:
+    """Check an instance against its form."""
+    return _Checker(form, instance).run()

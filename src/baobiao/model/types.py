@@ -1,0 +1,146 @@
+"""The typed model of a form: what a spec means. Immutable; spans never take part in equality."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+
+from baobiao.diagnostics.core import Severity
+from baobiao.source import Span
+
+#: Units of the statistics tables (the order is the order shown in messages).
+UNITS: tuple[str, ...] = ("条", "件", "次", "篇", "个", "人", "人次", "万元")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueType:
+    """Non-negative integer by default; ``signed`` allows negatives, ``decimals`` places."""
+
+    signed: bool = False
+    decimals: int = 0
+
+    def spec_text(self) -> str | None:
+        """The type as written in a spec, or None for the default."""
+        if not self.signed and self.decimals == 0:
+            return None
+        parts = ["signed"] if self.signed else []
+        parts.append(f"decimal({self.decimals})" if self.decimals else "integer")
+        return " ".join(parts)
+
+
+class ItemKind(StrEnum):
+    SECTION = "section"  # a heading: no value
+    INDICATOR = "indicator"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    label: str
+    kind: ItemKind
+    parent: str | None
+    children: tuple[str, ...]
+    unit: str | None = None
+    value_type: ValueType | None = None
+    is_part: bool = False  # a 其中 item of its parent
+    notes: tuple[str, ...] = ()
+    span: Span | None = field(default=None, compare=False)
+
+    @property
+    def has_value(self) -> bool:
+        return self.kind is ItemKind.INDICATOR
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    coef: Decimal
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinExpr:
+    terms: tuple[Term, ...]
+    constant: Decimal = Decimal(0)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.terms)
+
+
+class RuleKind(StrEnum):
+    SUM = "sum"  # a total equals the sum of its parts
+    PART = "part"  # a 其中 item is at most its parent
+    RULE = "rule"  # a named free rule
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    kind: RuleKind
+    severity: Severity
+    description: str
+    left: LinExpr
+    op: str  # "=", "<=", ">=", "<", ">"
+    right: LinExpr
+    span: Span | None = field(default=None, compare=False)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        seen = dict.fromkeys(self.left.ids + self.right.ids)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    id: str
+    title: str
+    version: str | None
+    years: tuple[int, int | None] | None
+    notes: tuple[str, ...]
+    items: tuple[Item, ...]  # document order
+    rules: tuple[Rule, ...]
+    _index: Mapping[str, Item] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", MappingProxyType({i.id: i for i in self.items}))
+
+    def item(self, item_id: str) -> Item:
+        return self._index[item_id]
+
+    def get(self, item_id: str) -> Item | None:
+        return self._index.get(item_id)
+
+    @property
+    def indicators(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.has_value)
+
+    def ancestors(self, item_id: str) -> tuple[Item, ...]:
+        """From the root down to the item's parent."""
+        chain: list[Item] = []
+        parent = self._index[item_id].parent
+        while parent is not None:
+            node = self._index[parent]
+            chain.append(node)
+            parent = node.parent
+        return tuple(reversed(chain))
+
+    def path(self, item_id: str) -> str:
+        """The label path from the top, joined by ' > '."""
+        labels = [a.label for a in self.ancestors(item_id)]
+        labels.append(self._index[item_id].label)
+        return " > ".join(labels)
+
+    def years_text(self) -> str:
+        if self.years is None:
+            return "-"
+        start, end = self.years
+        return f"{start}..{end}" if end is not None else f"{start}.."
+
+    def applies_to(self, year: int) -> bool:
+        if self.years is None:
+            return True
+        start, end = self.years
+        return start <= year and (end is None or year <= end)

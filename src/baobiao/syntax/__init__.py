@@ -1,0 +1,1 @@
+"""Spec syntax: parser, AST, printer."""

@@ -1,0 +1,174 @@
+"""The abstract syntax tree: what was written, with a span on every node. Frozen and slotted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from baobiao.source import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Ident:
+    text: str
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A quoted string, unescaped."""
+
+    value: str
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    text: str
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    value: Text
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Years:
+    start: Number
+    end: Number | None
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    text: Text
+    span: Span = field(compare=False)
+
+
+FormAttr = Version | Years | Note
+
+
+@dataclass(frozen=True, slots=True)
+class FormHeader:
+    id: Ident
+    title: Text
+    attrs: tuple[FormAttr, ...]
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueTypeDecl:
+    signed: bool
+    decimals: Number | None  # None: integer
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SumDecl:
+    """``= sum`` (parts: None, the items below) or ``= sum of a, b``."""
+
+    parts: tuple[Ident, ...] | None
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDecl:
+    is_part: bool  # written with 其中
+    id: Ident
+    label: Text
+    unit: Ident | None
+    value_type: ValueTypeDecl | None
+    relation: SumDecl | None
+    members: tuple[Member, ...]
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionDecl:
+    id: Ident
+    label: Text
+    members: tuple[Member, ...]
+    span: Span = field(compare=False)
+
+
+# -- rule expressions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    name: Ident
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SumRef:
+    name: Ident
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    value: Number
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Scaled:
+    factor: Number
+    operand: Expr
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Negated:
+    operand: Expr
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    op: str  # "+" or "-"
+    left: Expr
+    right: Expr
+    span: Span = field(compare=False)
+
+
+Expr = Ref | SumRef | Const | Scaled | Negated | BinOp
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    left: Expr
+    op: str
+    right: Expr
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDecl:
+    id: Ident
+    severity: str | None  # "error" / "warning"; None = error
+    description: Text
+    constraint: Constraint
+    span: Span = field(compare=False)
+
+
+Member = SectionDecl | IndicatorDecl | RuleDecl | Note
+Item = SectionDecl | IndicatorDecl | RuleDecl
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A ``#`` comment; ``own_line`` when nothing but the comment is on its line."""
+
+    text: str
+    line: int
+    own_line: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpecFile:
+    header: FormHeader
+    items: tuple[Item, ...]
+    comments: tuple[Comment, ...] = field(default=(), compare=False)

@@ -1,0 +1,150 @@
+"""Lark tree -> AST. One method per grammar rule, named after it; positions made in one helper.
+
+Nothing here raises: every shape the grammar admits maps to an AST node, and every check of
+meaning happens later, in the compiler.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+
+from baobiao.source import Source, Span
+from baobiao.syntax import ast
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _unquote(raw: str) -> str:
+    return _ESCAPE.sub(r"\1", raw[1:-1])
+
+
+@v_args(meta=True)
+class AstBuilder(Transformer[Token, ast.SpecFile]):
+    def __init__(self, source: Source) -> None:
+        super().__init__()
+        self._file = source.name
+
+    # -- positions ---------------------------------------------------------------------
+    def _span(self, node: Meta | Token) -> Span:
+        line = getattr(node, "line", None) or 1
+        column = getattr(node, "column", None) or 1
+        end_line = getattr(node, "end_line", None) or line
+        end_column = getattr(node, "end_column", None) or column + 1
+        return Span(self._file, line, column, end_line, end_column)
+
+    def _ident(self, tok: Token) -> ast.Ident:
+        return ast.Ident(str(tok), self._span(tok))
+
+    def _text(self, tok: Token) -> ast.Text:
+        return ast.Text(_unquote(str(tok)), self._span(tok))
+
+    def _number(self, tok: Token) -> ast.Number:
+        return ast.Number(str(tok), self._span(tok))
+
+    # -- rules -------------------------------------------------------------------------
+    def start(self, meta: Meta, children: list[Any]) -> ast.SpecFile:
+        header, *items = children
+        return ast.SpecFile(header, tuple(items))
+
+    def form_header(self, meta: Meta, children: list[Any]) -> ast.FormHeader:
+        form_id, title, *attrs = children
+        return ast.FormHeader(
+            self._ident(form_id),
+            self._text(title),
+            tuple(a for a in attrs if a is not None),
+            self._span(meta),
+        )
+
+    def version(self, meta: Meta, children: list[Any]) -> ast.Version:
+        return ast.Version(self._text(children[0]), self._span(meta))
+
+    def years(self, meta: Meta, children: list[Any]) -> ast.Years:
+        start, end = children
+        return ast.Years(self._number(start), self._number(end) if end is not None else None, self._span(meta))
+
+    def note(self, meta: Meta, children: list[Any]) -> ast.Note:
+        return ast.Note(self._text(children[0]), self._span(meta))
+
+    def section(self, meta: Meta, children: list[Any]) -> ast.SectionDecl:
+        name, label, *members = children
+        return ast.SectionDecl(
+            self._ident(name),
+            self._text(label),
+            tuple(m for m in members if m is not None),
+            self._span(meta),
+        )
+
+    def indicator(self, meta: Meta, children: list[Any]) -> ast.IndicatorDecl:
+        part, name, label, unit, value_type, relation, *members = children
+        return ast.IndicatorDecl(
+            is_part=part is not None,
+            id=self._ident(name),
+            label=self._text(label),
+            unit=self._ident(unit) if unit is not None else None,
+            value_type=value_type,
+            relation=relation,
+            members=tuple(m for m in members if m is not None),
+            span=self._span(meta),
+        )
+
+    def part_marker(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def value_type(self, meta: Meta, children: list[Any]) -> ast.ValueTypeDecl:
+        signed, kind = children
+        return ast.ValueTypeDecl(signed is not None, kind, self._span(meta))
+
+    def signed(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def integer(self, meta: Meta, children: list[Any]) -> None:
+        return None
+
+    def decimal(self, meta: Meta, children: list[Any]) -> ast.Number:
+        return self._number(children[0])
+
+    def relation(self, meta: Meta, children: list[Any]) -> ast.SumDecl:
+        (names,) = children
+        return ast.SumDecl(names, self._span(meta))
+
+    def name_list(self, meta: Meta, children: list[Any]) -> tuple[ast.Ident, ...]:
+        return tuple(self._ident(t) for t in children)
+
+    def rule(self, meta: Meta, children: list[Any]) -> ast.RuleDecl:
+        name, severity, description, constraint = children
+        return ast.RuleDecl(self._ident(name), severity, self._text(description), constraint, self._span(meta))
+
+    def severity(self, meta: Meta, children: list[Any]) -> str:
+        return str(children[0])
+
+    def constraint(self, meta: Meta, children: list[Any]) -> ast.Constraint:
+        left, op, right = children
+        return ast.Constraint(left, op, right, self._span(meta))
+
+    def comparator(self, meta: Meta, children: list[Any]) -> str:
+        return {"==": "=", "≤": "<=", "≥": ">="}.get(str(children[0]), str(children[0]))
+
+    def add(self, meta: Meta, children: list[Any]) -> ast.BinOp:
+        return ast.BinOp("+", children[0], children[1], self._span(meta))
+
+    def sub(self, meta: Meta, children: list[Any]) -> ast.BinOp:
+        return ast.BinOp("-", children[0], children[1], self._span(meta))
+
+    def scaled(self, meta: Meta, children: list[Any]) -> ast.Scaled:
+        return ast.Scaled(self._number(children[0]), children[1], self._span(meta))
+
+    def negated(self, meta: Meta, children: list[Any]) -> ast.Negated:
+        return ast.Negated(children[0], self._span(meta))
+
+    def ref(self, meta: Meta, children: list[Any]) -> ast.Ref:
+        return ast.Ref(self._ident(children[0]), self._span(meta))
+
+    def sum_ref(self, meta: Meta, children: list[Any]) -> ast.SumRef:
+        return ast.SumRef(self._ident(children[0]), self._span(meta))
+
+    def const(self, meta: Meta, children: list[Any]) -> ast.Const:
+        return ast.Const(self._number(children[0]), self._span(meta))

@@ -1,0 +1,221 @@
+"""Spec text -> AST, with syntax errors in the user's words.
+
+Friendly messages come from a table of malformed examples (Lark's ``match_examples``): an
+error is classified by the parser state it occurs in. Every entry of the table has a test.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.indenter import DedentError, Indenter
+
+from baobiao.diagnostics.core import Diagnostic, diag
+from baobiao.resources import data_dir
+from baobiao.source import Source, Span
+from baobiao.syntax import ast
+from baobiao.syntax.build import AstBuilder
+
+
+class _SpecIndenter(Indenter):
+    NL_type = "_NL"
+    OPEN_PAREN_types: ClassVar[list[str]] = []
+    CLOSE_PAREN_types: ClassVar[list[str]] = []
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_newline: Token | None = None
+
+    def handle_NL(self, token: Token) -> Iterator[Token]:
+        self.last_newline = token
+        yield from super().handle_NL(token)
+
+
+_INDENTER = _SpecIndenter()
+
+
+@functools.cache
+def _parser() -> Lark:
+    grammar = (data_dir("grammar") / "baobiao.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        postlex=_INDENTER,
+        propagate_positions=True,
+        maybe_placeholders=True,
+        strict=True,
+    )
+
+
+# Malformed examples, by the diagnostic code they should produce. Each entry is tested.
+SYNTAX_EXAMPLES: dict[str, list[str]] = {
+    "S106": [
+        'x "t" 件\n',
+        'section s "t"\n',
+        '"t"\n',
+        "\n",
+        'rule r "d"\n  a = b\n',
+    ],
+    "S102": [
+        'form a-b "t"\nx 件\n',
+        'form a-b "t"\nx\n',
+        'form a-b "t"\nsection s "t"\n  x 件\n',
+        'form a-b "t"\nsection s "t"\n  y "t" 件\n    x 件\n',
+        'form a-b "t"\nx = sum\n',
+        'form a-b "t"\nsection s\n',
+        'form a-b "t"\nsection s "t"\n  其中 x 件\n',
+    ],
+    "S107": [
+        'form a-b "t"\nrule r "d"\n  a +\n',
+        'form a-b "t"\nrule r "d"\n  a >=\n',
+        'form a-b "t"\nrule r "d"\n  a b\n',
+        'form a-b "t"\nrule r "d"\n  a\n',
+        'form a-b "t"\nrule r "d"\n  a = b +\n',
+        'form a-b "t"\nrule r "d"\n  a = b c\n',
+        'form a-b "t"\nrule r "d"\n  >= a\n',
+    ],
+    "S108": [
+        'form a-b "t"\nrule r "d"\nx "y" 件\n',
+        'form a-b "t"\nrule r "d"\n',
+        'form a-b "t"\nsection s "t"\n  rule r "d"\n  x "y" 件\n',
+    ],
+}
+
+# What each token kind is called in messages.
+_TOKEN_WORDS: dict[str, dict[str, str]] = {
+    "NAME": {"zh": "编号", "en": "an id"},
+    "STRING": {"zh": "带引号的名称", "en": "a quoted label"},
+    "NUMBER": {"zh": "数字", "en": "a number"},
+    "FORM_ID": {"zh": "表式编号（如 gov-disclosure-2017）", "en": "a form id (like gov-disclosure-2017)"},
+    "_NL": {"zh": "行尾", "en": "the end of the line"},
+    "_INDENT": {"zh": "多出的缩进", "en": "an indented line"},
+    "_DEDENT": {"zh": "缩进结束", "en": "the end of an indented block"},
+    "$END": {"zh": "文件结尾", "en": "the end of the file"},
+}
+
+
+def describe_token(kind: str, value: str | None, lang: str) -> str:
+    """A token kind (and value) in the user's words."""
+    words = _TOKEN_WORDS.get(kind)
+    if words is None:
+        literal = value
+        try:
+            pattern = _parser().get_terminal(kind).pattern
+            if pattern.type == "str":
+                literal = pattern.value
+        except KeyError:
+            pass
+        return f"“{literal}”" if lang == "zh" else f"'{literal}'"
+    text = words.get(lang, words["en"])
+    if value and kind in ("NAME", "STRING", "NUMBER", "FORM_ID"):
+        return f"{text} {value}"
+    return text
+
+
+def _expected_words(expected: set[str], lang: str) -> str:
+    names = sorted({describe_token(k, None, lang) for k in expected if k != "$END"})
+    if "$END" in expected:
+        names.append(describe_token("$END", None, lang))
+    return "、".join(names) if lang == "zh" else ", ".join(names)
+
+
+_QUOTE_RUN = re.compile(r'"([^"\\\n]|\\.)*"')
+
+
+def extract_comments(text: str) -> tuple[ast.Comment, ...]:
+    """The ``#`` comments of a spec, found outside quoted strings."""
+    out: list[ast.Comment] = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        stripped = _QUOTE_RUN.sub(lambda m: " " * len(m.group(0)), line)
+        pos = stripped.find("#")
+        if pos >= 0:
+            out.append(ast.Comment(line[pos:].rstrip(), n, not line[:pos].strip()))
+    return tuple(out)
+
+
+def _prescan(source: Source) -> list[Diagnostic]:
+    """Line-level problems found before parsing: tabs in indentation, unclosed quotes."""
+    problems: list[Diagnostic] = []
+    for n, line in enumerate(source.text.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent]:
+            problems.append(diag("S109", source.point(n, line.index("\t") + 1)))
+        stripped = _QUOTE_RUN.sub(lambda m: " " * len(m.group(0)), line)
+        hash_at = stripped.find("#")
+        code_part = stripped if hash_at < 0 else stripped[:hash_at]
+        if '"' in code_part:
+            col = code_part.index('"') + 1
+            problems.append(diag("S104", source.point(n, col, len(line) - col + 1)))
+    return problems
+
+
+def _token_span(source: Source, tok: Token) -> Span:
+    if tok.type in ("_INDENT", "_DEDENT") and tok.end_line is not None:
+        return source.point(tok.end_line, tok.end_column or 1)
+    if tok.line is None:  # $END
+        last = source.text.rstrip("\n").count("\n") + 1
+        return source.point(last, len(source.line_text(last)) + 1)
+    column = tok.column or 1
+    width = max(1, (tok.end_column or column + 1) - column) if tok.end_line == tok.line else 1
+    return source.point(tok.line, column, width)
+
+
+def _classify(exc: UnexpectedInput) -> str | None:
+    def parse_example(text: str) -> Any:
+        return _parser().parse(text)
+
+    label = exc.match_examples(parse_example, SYNTAX_EXAMPLES, use_accepts=True)
+    return label if isinstance(label, str) else None
+
+
+def _syntax_diagnostic(source: Source, exc: UnexpectedInput) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream or 0
+        ch = source.text[pos] if pos < len(source.text) else "?"
+        return diag("S105", source.point(exc.line, exc.column), found=f"“{ch}”")
+    assert isinstance(exc, UnexpectedToken | UnexpectedEOF)
+    tok = exc.token if isinstance(exc, UnexpectedToken) else Token("$END", "")
+    raw = (exc.accepts or exc.expected) if isinstance(exc, UnexpectedToken) else exc.expected
+    expected = {str(t) for t in raw}
+    span = _token_span(source, tok)
+    code = _classify(exc) or "S101"
+    found_zh = describe_token(tok.type, str(tok), "zh")
+    return diag(
+        code,
+        span,
+        found=found_zh,
+        found_en=describe_token(tok.type, str(tok), "en"),
+        expected=_expected_words(expected, "zh"),
+        expected_en=_expected_words(expected, "en"),
+    )
+
+
+def parse(source: Source) -> tuple[ast.SpecFile | None, list[Diagnostic]]:
+    """Parse a spec. Returns the AST, or None with the syntax diagnostics."""
+    problems = _prescan(source)
+    if problems:
+        return None, problems
+    text = source.text if source.text.endswith("\n") else source.text + "\n"
+    parser = _parser()
+    try:
+        tree = parser.parse(text)
+    except DedentError:
+        tok = _INDENTER.last_newline
+        span = (
+            source.point(tok.end_line, tok.end_column or 1)
+            if tok is not None and tok.end_line is not None
+            else source.point(1, 1)
+        )
+        return None, [diag("S103", span)]
+    except UnexpectedInput as exc:
+        return None, [_syntax_diagnostic(source, exc)]
+    spec = AstBuilder(source).transform(tree)
+    return ast.SpecFile(spec.header, spec.items, extract_comments(source.text)), []

@@ -1,0 +1,109 @@
+"""AST -> canonical spec text (``baobiao fmt``). Parsing the output gives the same model.
+
+Canonical form: two spaces per level, one blank line between top-level items, the default
+severity and value type left out, comparisons written =, <=, >=, <, >. Comments are kept:
+a comment on its own line stays before the line that followed it, a trailing comment stays
+at the end of its line.
+"""
+
+from __future__ import annotations
+
+from baobiao.syntax import ast
+
+INDENT = "  "
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _expr(e: ast.Expr, parent_prec: int = 0, right_side: bool = False) -> str:
+    if isinstance(e, ast.Ref):
+        return e.name.text
+    if isinstance(e, ast.SumRef):
+        return f"sum({e.name.text})"
+    if isinstance(e, ast.Const):
+        return e.value.text
+    if isinstance(e, ast.Scaled):
+        return f"{e.factor.text} * {_expr(e.operand, 3)}"
+    if isinstance(e, ast.Negated):
+        return f"-{_expr(e.operand, 3)}"
+    text = f"{_expr(e.left, 1)} {e.op} {_expr(e.right, 1, right_side=True)}"
+    needs_parens = parent_prec > 1 or (parent_prec == 1 and right_side)
+    return f"({text})" if needs_parens else text
+
+
+def constraint_text(c: ast.Constraint) -> str:
+    return f"{_expr(c.left)} {c.op} {_expr(c.right)}"
+
+
+class _Printer:
+    def __init__(self, spec: ast.SpecFile) -> None:
+        self.lines: list[str] = []
+        self.own_line = [c for c in spec.comments if c.own_line]
+        self.trailing = {c.line: c.text for c in spec.comments if not c.own_line}
+
+    def _comments_before(self, line: int, depth: int) -> None:
+        while self.own_line and self.own_line[0].line < line:
+            self.lines.append(INDENT * depth + self.own_line.pop(0).text)
+
+    def emit(self, depth: int, text: str, line: int) -> None:
+        self._comments_before(line, depth)
+        trailing = self.trailing.pop(line, None)
+        self.lines.append(INDENT * depth + text + (f"  {trailing}" if trailing else ""))
+
+    def header(self, h: ast.FormHeader) -> None:
+        self.emit(0, f"form {h.id.text} {quote(h.title.value)}", h.span.line)
+        for attr in h.attrs:
+            if isinstance(attr, ast.Version):
+                self.emit(1, f"version {quote(attr.value.value)}", attr.span.line)
+            elif isinstance(attr, ast.Years):
+                end = attr.end.text if attr.end else ""
+                self.emit(1, f"years {attr.start.text}..{end}", attr.span.line)
+            else:
+                self.emit(1, f"note {quote(attr.text.value)}", attr.span.line)
+
+    def member(self, m: ast.Member, depth: int) -> None:
+        if isinstance(m, ast.Note):
+            self.emit(depth, f"note {quote(m.text.value)}", m.span.line)
+        elif isinstance(m, ast.RuleDecl):
+            severity = " warning" if m.severity == "warning" else ""
+            head = f"rule {m.id.text}{severity} {quote(m.description.value)}"
+            self.emit(depth, head, m.span.line)
+            self.emit(depth + 1, constraint_text(m.constraint), m.constraint.span.line)
+        elif isinstance(m, ast.SectionDecl):
+            self.emit(depth, f"section {m.id.text} {quote(m.label.value)}", m.span.line)
+            for sub in m.members:
+                self.member(sub, depth + 1)
+        else:
+            self.emit(depth, _indicator_line(m), m.span.line)
+            for sub in m.members:
+                self.member(sub, depth + 1)
+
+
+def _indicator_line(m: ast.IndicatorDecl) -> str:
+    parts = ["其中"] if m.is_part else []
+    parts += [m.id.text, quote(m.label.value)]
+    if m.unit is not None:
+        parts.append(m.unit.text)
+    vt = m.value_type
+    if vt is not None and (vt.signed or vt.decimals is not None):
+        if vt.signed:
+            parts.append("signed")
+        parts.append(f"decimal({vt.decimals.text})" if vt.decimals else "integer")
+    if m.relation is not None:
+        parts.append("= sum")
+        if m.relation.parts is not None:
+            parts.append("of " + ", ".join(p.text for p in m.relation.parts))
+    return " ".join(parts)
+
+
+def format_spec(spec: ast.SpecFile) -> str:
+    p = _Printer(spec)
+    p.header(spec.header)
+    for item in spec.items:
+        p.lines.append("")
+        p.member(item, 0)
+    p._comments_before(1 << 30, 0)
+    p.lines.extend(f"# {text.lstrip('#').strip()}" for _, text in sorted(p.trailing.items()))
+    return "\n".join(p.lines) + "\n"
