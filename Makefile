@@ -16,6 +16,9 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/baobiao check gov-disclosure-2017 examples/shandong-fao-2017.yaml
+	@echo
+	@echo "--- the same table with three mistakes (exit status 1 is expected) ---"
+	$(BIN)/baobiao check gov-disclosure-2017 examples/mistakes/shandong-fao-2017-mistakes.yaml; test $$? -eq 1
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests

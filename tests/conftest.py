@@ -1,0 +1,55 @@
+"""Shared fixtures. Hypothesis profiles: ``default`` (quick, for local runs) and ``ci``
+(thorough; .ci/run selects it through HYPOTHESIS_PROFILE=ci)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+from baobiao.cli import main
+from baobiao.model import Form
+from baobiao.pipeline import load_spec
+
+settings.register_profile("default", max_examples=40, deadline=None)
+settings.register_profile(
+    "ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_2017 = ROOT / "examples" / "shandong-fao-2017.yaml"
+
+
+@pytest.fixture(scope="session")
+def form2017() -> Form:
+    result = load_spec("gov-disclosure-2017")
+    assert result.form is not None, result.report.diagnostics
+    return result.form
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., CliResult]:
+    """Run the command line in-process; any exception other than SystemExit fails the test,
+    which is how "never a traceback" is asserted."""
+
+    def run(*args: str) -> CliResult:
+        runner = CliRunner()
+        result = runner.invoke(main, list(args), catch_exceptions=True)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return run
