@@ -141,3 +141,20 @@ def forms() -> None:
         result = load_spec(name)
         title = result.form.title if result.form else "?"
         click.echo(f"{name}\t{title}")
+
+
+def run() -> None:
+    """The console entry point: a last-resort guard so that a bug in baobiao ends in a short
+    message, not a traceback (set BAOBIAO_DEBUG=1 to see the traceback)."""
+    try:
+        main(standalone_mode=True)
+    except Exception as exc:  # pragma: no cover - only reached through a bug
+        if os.environ.get("BAOBIAO_DEBUG"):
+            raise
+        click.echo(
+            f"baobiao: 内部错误 internal error ({type(exc).__name__}). "
+            "请把命令和输入文件报告给维护者 / please report the command and its input files. "
+            "BAOBIAO_DEBUG=1 shows the details.",
+            err=True,
+        )
+        raise SystemExit(EXIT_USAGE) from None
