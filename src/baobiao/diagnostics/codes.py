@@ -643,7 +643,6 @@ PHRASES: dict[str, Text] = {
     "rule-declared": {"zh": "规则在这里定义", "en": "rule declared here"},
     "part-here": {"zh": "组成部分 {label} = {value}", "en": "part {label} = {value}"},
     "given-here": {"zh": "已在这里给出", "en": "given here"},
-    "cycle-step": {"zh": "{name} 在这里引用 {other}", "en": "{name} uses {other} here"},
     "cells": {"zh": "涉及栏目", "en": "cells"},
     "hint": {"zh": "提示", "en": "hint"},
     "error": {"zh": "错误", "en": "error"},
@@ -653,15 +652,6 @@ PHRASES: dict[str, Text] = {
         "en": "{path}: {errors} error(s), {warnings} warning(s)",
     },
     "clean": {"zh": "{path}：通过校验", "en": "{path}: no problems found"},
-    "missing-how-absent": {"zh": "（数据文件中没有这一栏）", "en": " (not in the data file)"},
-    "missing-how-blank": {"zh": "（填的是“{text}”）", "en": " (given as '{text}')"},
-    "did-you-mean": {"zh": "是不是：{names}", "en": "did you mean: {names}"},
-    "no-suggestion": {"zh": "检查拼写，或用编号代替名称。", "en": "check the spelling, or use the id."},
-    "use-sum-of": {"zh": "对分组求和请写 sum({name})。", "en": "to add up a group, write sum({name})."},
-    "kind-section": {"zh": "标题栏", "en": "heading"},
-    "kind-rule": {"zh": "规则", "en": "rule"},
-    "kind-leaf": {"zh": "没有下级栏目的指标", "en": "indicator without parts"},
-    "terms": {"zh": "各项：{terms}", "en": "terms: {terms}"},
 }
 
 

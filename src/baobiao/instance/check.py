@@ -27,8 +27,9 @@ _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "=": lambda d, tol: abs(d) <= tol,
     "<=": lambda d, tol: d <= tol,
     ">=": lambda d, tol: d >= -tol,
-    "<": lambda d, tol: d < 0 or (tol > 0 and d <= tol),
-    ">": lambda d, tol: d > 0 or (tol > 0 and d >= -tol),
+    # strict comparisons of rounded values cannot be decided within the rounding interval
+    "<": lambda d, tol: d <= tol if tol else d < 0,
+    ">": lambda d, tol: d >= -tol if tol else d > 0,
 }
 
 

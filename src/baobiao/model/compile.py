@@ -191,6 +191,18 @@ def _loose(text: str) -> str:
     return bare(text)
 
 
+_KINDS = {
+    "section": ("标题栏", "heading"),
+    "rule": ("规则", "rule"),
+    "leaf": ("没有下级栏目的指标", "indicator without parts"),
+}
+
+
+def _not_an_indicator(span: Span | None, name: str, kind: str, suggestion: str, suggestion_en: str) -> Diagnostic:
+    zh, en = _KINDS[kind]
+    return diag("S209", span, name=name, kind=zh, kind_en=en, suggestion=suggestion, suggestion_en=suggestion_en)
+
+
 def _indicator(ctx: _Context, name: ast.Ident) -> Item | None:
     """Resolve a name that must be an indicator with a value; report if it is not."""
     item = ctx.items.get(name.text)
@@ -198,27 +210,17 @@ def _indicator(ctx: _Context, name: ast.Ident) -> Item | None:
         return item
     if item is not None:
         ctx.report(
-            diag(
-                "S209",
+            _not_an_indicator(
                 name.span,
-                name=name.text,
-                kind="标题栏",
-                kind_en="heading",
-                suggestion=f"对分组求和请写 sum({name.text})。",
-                suggestion_en=f"to add up a group, write sum({name.text}).",
+                name.text,
+                "section",
+                f"对分组求和请写 sum({name.text})。",
+                f"to add up a group, write sum({name.text}).",
             )
         )
     elif isinstance(ctx.decls.get(name.text), ast.RuleDecl):
         ctx.report(
-            diag(
-                "S209",
-                name.span,
-                name=name.text,
-                kind="规则",
-                kind_en="rule",
-                suggestion="规则只能引用指标。",
-                suggestion_en="rules may use indicators only.",
-            )
+            _not_an_indicator(name.span, name.text, "rule", "规则只能引用指标。", "rules may use indicators only.")
         )
     elif name.text in ctx.decls:
         return None  # a duplicate already reported
@@ -287,14 +289,12 @@ def _parts(ctx: _Context) -> None:
         parent = ctx.items[item.parent]
         if not parent.has_value:
             ctx.report(
-                diag(
-                    "S209",
+                _not_an_indicator(
                     item.span,
-                    name=parent.id,
-                    kind="标题栏",
-                    kind_en="heading",
-                    suggestion="“其中”项要写在有数值的指标下面。",
-                    suggestion_en="a 其中 item belongs under an indicator with a value.",
+                    parent.id,
+                    "section",
+                    "“其中”项要写在有数值的指标下面。",
+                    "a 其中 item belongs under an indicator with a value.",
                 )
             )
             continue
@@ -333,15 +333,7 @@ def _linear(ctx: _Context, rule_id: str, expr: ast.Expr) -> dict[str, Decimal] |
         ids = _value_children(ctx, group)
         if not ids:
             ctx.report(
-                diag(
-                    "S209",
-                    expr.name.span,
-                    name=group.id,
-                    kind="没有下级栏目的指标",
-                    kind_en="indicator without parts",
-                    suggestion=f"直接写 {group.id}。",
-                    suggestion_en=f"write {group.id} itself.",
-                )
+                _not_an_indicator(expr.name.span, group.id, "leaf", f"直接写 {group.id}。", f"write {group.id} itself.")
             )
             return None
         return dict.fromkeys(ids, Decimal(1))
