@@ -124,10 +124,10 @@ _ALL = [
         "missing-label",
         E,
         {
-            "zh": "语法错误：编号 {found} 后面缺少带引号的栏目名称",
-            "en": "syntax error: the id {found} must be followed by its printed label in quotes",
+            "zh": "语法错误：编号 {name} 后面缺少带引号的栏目名称",
+            "en": "syntax error: the id {name} must be followed by its printed label in quotes",
         },
-        {"zh": '写成：{found} "（一）收到申请数" 件', "en": 'write: {found} "（一）收到申请数" 件'},
+        {"zh": '写成：{name} "（一）收到申请数" 件', "en": 'write: {name} "（一）收到申请数" 件'},
         {
             "zh": '每个指标一行：编号、带引号的印刷名称、单位，例如 received "（一）收到申请数" 件。',
             "en": "Each indicator is one line: id, printed label in quotes, unit.",
@@ -282,8 +282,8 @@ _ALL = [
             "en": "unit mismatch: {name} is in {unit} but {other} is in {other_unit}",
         },
         {
-            "zh": "求和、其中项和规则只能比较同一单位的数。",
-            "en": "sums, 其中 items and rules compare numbers of one unit only.",
+            "zh": "求和与“其中”项只能比较同一单位的数。",
+            "en": "sums and 其中 items compare numbers of one unit only.",
         },
         {
             "zh": "把“条”和“件”相加没有意义，多半是单位写错了或挂错了上级。",
@@ -652,6 +652,10 @@ PHRASES: dict[str, Text] = {
         "en": "{path}: {errors} error(s), {warnings} warning(s)",
     },
     "clean": {"zh": "{path}：通过校验", "en": "{path}: no problems found"},
+    "total": {
+        "zh": "共 {files} 个文件，{failed} 个有错误；合计 {errors} 个错误，{warnings} 个警告",
+        "en": "{files} files, {failed} with errors; {errors} error(s), {warnings} warning(s) in all",
+    },
 }
 
 

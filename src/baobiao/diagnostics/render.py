@@ -140,6 +140,17 @@ def render_summary(reports: Sequence[Report], lang: str = "zh") -> str:
             lines.append(phrase("summary", lang, path=r.path, errors=r.errors, warnings=r.warnings))
         else:
             lines.append(phrase("clean", lang, path=r.path))
+    if len(reports) > 1:
+        lines.append(
+            phrase(
+                "total",
+                lang,
+                files=len(reports),
+                failed=sum(1 for r in reports if r.errors),
+                errors=sum(r.errors for r in reports),
+                warnings=sum(r.warnings for r in reports),
+            )
+        )
     return "\n".join(lines)
 
 

@@ -176,6 +176,21 @@ def _classify(exc: UnexpectedInput) -> str | None:
     return label if isinstance(label, str) else None
 
 
+_RULE_HEAD = re.compile(r"^\s*rule\s+(\w+)")
+
+
+def _name_before(source: Source, span: Span, rule: bool) -> str:
+    """The id the error is about: the word before it, or (rule=True) the last rule's id."""
+    if rule:
+        for n in range(span.line, 0, -1):
+            m = _RULE_HEAD.match(source.line_text(n))
+            if m:
+                return m.group(1)
+        return ""
+    words = source.line_text(span.line)[: span.column - 1].split()
+    return words[-1] if words else ""
+
+
 def _syntax_diagnostic(source: Source, exc: UnexpectedInput) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
@@ -191,6 +206,7 @@ def _syntax_diagnostic(source: Source, exc: UnexpectedInput) -> Diagnostic:
     return diag(
         code,
         span,
+        name=_name_before(source, span, rule=code == "S108"),
         found=found_zh,
         found_en=describe_token(tok.type, str(tok), "en"),
         expected=_expected_words(expected, "zh"),
