@@ -17,9 +17,7 @@ from baobiao.model import Form
 from baobiao.pipeline import load_spec
 
 settings.register_profile("default", max_examples=40, deadline=None)
-settings.register_profile(
-    "ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]

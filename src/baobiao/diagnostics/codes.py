@@ -112,7 +112,7 @@ _ALL = [
         "S101",
         "unexpected-input",
         E,
-        {"zh": "语法错误：这里不应出现{found}", "en": "syntax error: unexpected {found}"},
+        {"zh": "语法错误：这里不应出现{found}", "en": "syntax error: {found} is not expected here"},
         {"zh": "这里应为：{expected}", "en": "expected here: {expected}"},
         {
             "zh": "表式文件在此处不符合语法。提示列出了此处允许出现的内容。",
@@ -168,7 +168,7 @@ _ALL = [
         "S105",
         "bad-character",
         E,
-        {"zh": "语法错误：无法识别的字符 {found}", "en": "syntax error: unexpected character {found}"},
+        {"zh": "语法错误：无法识别的字符 {found}", "en": "syntax error: the character {found} is not allowed here"},
         {
             "zh": "名称要放在英文双引号里；编号只能用字母、数字、下划线和汉字。",
             "en": "labels go in double quotes; ids use letters, digits, underscores and Chinese characters.",
@@ -330,7 +330,7 @@ _ALL = [
         "S209",
         "not-an-indicator",
         E,
-        {"zh": "{name} 是{kind}，不是有数值的指标", "en": "{name} is a {kind}, not an indicator with a value"},
+        {"zh": "{name} 不能用在这里：它是{kind}", "en": "{name} cannot be used here: it is {kind}"},
         {"zh": "{suggestion}", "en": "{suggestion}"},
         {
             "zh": "规则和求和只能引用有数值的指标；sum(分组) 求分组内各指标之和。",

@@ -192,9 +192,9 @@ def _loose(text: str) -> str:
 
 
 _KINDS = {
-    "section": ("标题栏", "heading"),
-    "rule": ("规则", "rule"),
-    "leaf": ("没有下级栏目的指标", "indicator without parts"),
+    "section": ("没有数值的标题栏", "a heading without a value"),
+    "rule": ("一条规则", "a rule"),
+    "leaf": ("没有下级栏目的指标", "an indicator without parts"),
 }
 
 

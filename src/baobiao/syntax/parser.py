@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.indenter import DedentError, Indenter
@@ -86,6 +86,8 @@ SYNTAX_EXAMPLES: dict[str, list[str]] = {
         'form a-b "t"\nrule r "d"\nx "y" 件\n',
         'form a-b "t"\nrule r "d"\n',
         'form a-b "t"\nsection s "t"\n  rule r "d"\n  x "y" 件\n',
+        'form a-b "t"\nrule r warning "d"\nx "y" 件\n',
+        'form a-b "t"\nrule r error "d"\n',
     ],
 }
 
@@ -168,12 +170,34 @@ def _token_span(source: Source, tok: Token) -> Span:
     return source.point(tok.line, column, width)
 
 
-def _classify(exc: UnexpectedInput) -> str | None:
-    def parse_example(text: str) -> Any:
-        return _parser().parse(text)
+def _state_key(exc: UnexpectedInput) -> tuple[object, frozenset[str]] | None:
+    """What identifies an error for classification: the parser state it happened in and the
+    tokens that were acceptable there, but not the depth of the stack (Lark's own
+    ``match_examples`` compares whole stacks, so an example would only match at its depth)."""
+    state = getattr(exc, "state", None)
+    if state is None:
+        return None
+    accepts = getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ()
+    return state.position, frozenset(str(a) for a in accepts)
 
-    label = exc.match_examples(parse_example, SYNTAX_EXAMPLES, use_accepts=True)
-    return label if isinstance(label, str) else None
+
+@functools.cache
+def _example_keys() -> dict[tuple[object, frozenset[str]], str]:
+    keys: dict[tuple[object, frozenset[str]], str] = {}
+    for code, examples in SYNTAX_EXAMPLES.items():
+        for text in examples:
+            try:
+                _parser().parse(text)
+            except UnexpectedInput as exc:
+                key = _state_key(exc)
+                if key is not None:
+                    keys.setdefault(key, code)
+    return keys
+
+
+def _classify(exc: UnexpectedInput) -> str | None:
+    key = _state_key(exc)
+    return _example_keys().get(key) if key is not None else None
 
 
 _RULE_HEAD = re.compile(r"^\s*rule\s+(\w+)")
@@ -195,7 +219,7 @@ def _syntax_diagnostic(source: Source, exc: UnexpectedInput) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         ch = source.text[pos] if pos < len(source.text) else "?"
-        return diag("S105", source.point(exc.line, exc.column), found=f"“{ch}”")
+        return diag("S105", source.point(exc.line, exc.column), found=f"“{ch}”", found_en=f"'{ch}'")
     assert isinstance(exc, UnexpectedToken | UnexpectedEOF)
     tok = exc.token if isinstance(exc, UnexpectedToken) else Token("$END", "")
     raw = (exc.accepts or exc.expected) if isinstance(exc, UnexpectedToken) else exc.expected

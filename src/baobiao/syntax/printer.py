@@ -67,7 +67,7 @@ class _Printer:
         if isinstance(m, ast.Note):
             self.emit(depth, f"note {quote(m.text.value)}", m.span.line)
         elif isinstance(m, ast.RuleDecl):
-            severity = " warning" if m.severity == "warning" else ""
+            severity = f" {m.severity}" if m.severity else ""
             head = f"rule {m.id.text}{severity} {quote(m.description.value)}"
             self.emit(depth, head, m.span.line)
             self.emit(depth + 1, constraint_text(m.constraint), m.constraint.span.line)
