@@ -65,7 +65,7 @@ CASES = [
     ("S202-rule-reuses-id", H + 'a "t" 件\nrule a "d"\n  a >= 0\n', "S202", 3, 6),
     ("S203-sum-of-itself", H + 'x "t" 件 = sum of x\n', "S203", 2, 18),
     ("S203-rule-uses-itself", H + 'x "t" 件\nrule r "d"\n  r >= x\n', "S203", 4, 3),
-    ("S204-two-sums-in-a-loop", H + 'a "t" 件 = sum of b\nb "u" 件 = sum of a\n', "S204", 3, 1),
+    ("S204-two-sums-in-a-loop", H + 'a "t" 件 = sum of b\nb "u" 件 = sum of a\n', "S204", 3, 9),
     ("S205-part-in-other-unit", H + 'a "t" 件 = sum\n  b "u" 条\n', "S205", 3, 3),
     ("S206-unknown-unit", H + 'a "t" 斤\n', "S206", 2, 7),
     ("S206-no-unit", H + 'a "t"\n', "S206", 2, 3),

@@ -15,7 +15,7 @@ from baobiao import __version__
 from baobiao.diagnostics.codes import CODES, lookup
 from baobiao.diagnostics.core import Report, Severity
 from baobiao.diagnostics.render import LANGS, RENDERERS, render_summary
-from baobiao.pipeline import SpecResult, check_data, load_spec
+from baobiao.pipeline import SpecResult, check_data, load_previous, load_spec
 from baobiao.resources import builtin_specs
 from baobiao.syntax.printer import format_spec
 
@@ -79,9 +79,14 @@ def main() -> None:
 @main.command()
 @click.argument("spec")
 @click.argument("data", nargs=-1, required=True)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False),
+    help="Last year's data file of the same agency, for cross-year rules (one DATA file only).",
+)
 @_FORMAT
 @_LANG
-def check(spec: str, data: tuple[str, ...], fmt: str, lang: str) -> None:
+def check(spec: str, data: tuple[str, ...], previous: str | None, fmt: str, lang: str) -> None:
     """Check DATA files (YAML, or folders of them) against SPEC.
 
     Exit status: 0 no errors (warnings allowed), 1 errors in the data, 2 usage errors,
@@ -93,10 +98,18 @@ def check(spec: str, data: tuple[str, ...], fmt: str, lang: str) -> None:
     if not files:
         click.echo(f"baobiao: {'没有找到数据文件' if lang == 'zh' else 'no data files found'}", err=True)
         raise SystemExit(EXIT_USAGE)
-    reports = [check_data(result.form, path, result.report.sources).report for path in files]
+    last_year = None
+    if previous is not None:
+        if len(files) != 1:
+            raise click.UsageError("--previous goes with exactly one DATA file")
+        last_year, prev_report = load_previous(result.form, Path(previous))
+        if last_year is None:
+            _emit([prev_report], fmt, lang)
+            raise SystemExit(EXIT_USAGE)
+    reports = [check_data(result.form, path, result.report.sources, last_year).report for path in files]
     if result.report.diagnostics:  # spec warnings, shown once with the first file
         first = reports[0]
-        reports[0] = Report(first.path, result.report.diagnostics + first.diagnostics, first.sources)
+        reports[0] = Report(first.path, result.report.diagnostics + first.diagnostics, first.sources, first.not_checked)
     _emit(reports, fmt, lang)
     if fmt == "human":
         click.echo(render_summary(reports, lang), err=True)

@@ -14,8 +14,10 @@ from types import MappingProxyType
 from baobiao.diagnostics.core import Diagnostic, Report, diag, has_errors, sorted_diagnostics
 from baobiao.instance.check import Checked, check
 from baobiao.instance.load import Instance, load_instance
+from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.model import Form
 from baobiao.model.compile import compile_spec
+from baobiao.model.extend import edits_without_base, merge
 from baobiao.resources import builtin_specs
 from baobiao.source import ReadError, Source, read_source
 from baobiao.syntax import ast
@@ -49,13 +51,65 @@ def resolve_spec(ref: str) -> Path | None:
     return builtin_specs().get(ref.removesuffix(".spec"))
 
 
+def _display(path: Path) -> str:
+    """How a spec file is named in messages: built-in forms as <name>."""
+    builtin = builtin_specs().get(path.stem)
+    return f"<{path.stem}>" if builtin is not None and builtin.resolve() == path.resolve() else str(path)
+
+
+def _base_path(source: Source, extends: ast.Extends) -> Path | None:
+    if extends.is_path:
+        origin = Path(source.name) if not source.name.startswith("<") else Path(".")
+        path = origin.parent / extends.base
+        return path if path.is_file() else None
+    return builtin_specs().get(extends.base)
+
+
+def _syntax_tree(
+    source: Source, chain: tuple[str, ...]
+) -> tuple[ast.SpecFile | None, ast.SpecFile | None, list[Diagnostic], dict[str, Source]]:
+    """Parse a spec and, if it extends another, merge it onto its base (recursively).
+    Returns (own tree, merged tree, problems, sources read)."""
+    own, problems = parse(source)
+    sources = {source.name: source}
+    if own is None:
+        return None, None, problems, sources
+    extends = [a for a in own.header.attrs if isinstance(a, ast.Extends)]
+    if not extends:
+        return own, own, problems + edits_without_base(own), sources
+    ext = extends[0]
+    path = _base_path(source, ext)
+
+    def bad(zh: str, en: str) -> tuple[ast.SpecFile, None, list[Diagnostic], dict[str, Source]]:
+        return own, None, [*problems, diag("S216", ext.span, name=ext.base, problem=zh, problem_en=en)], sources
+
+    if path is None:
+        names = "、".join(builtin_specs())
+        return bad(f"找不到该表式（内置表式：{names}）", f"no such form (built-in: {', '.join(builtin_specs())})")
+    key = str(path.resolve())
+    if key in chain:
+        return bad("表式不能直接或间接地继承它自己", "a form cannot extend itself")
+    try:
+        base_source = read_source(path, _display(path))
+    except ReadError as error:
+        return bad(f"无法读取（{error.code}）", f"unreadable ({error.code})")
+    _, base, base_problems, base_sources = _syntax_tree(base_source, (*chain, key))
+    sources.update(base_sources)
+    if base is None or has_errors(base_problems):
+        zh, en = "所继承的表式本身有错误", "the form extended has errors"
+        own_, _, found, _ = bad(zh, en)
+        return own_, None, found + base_problems, sources
+    merged, merge_problems = merge(base, own)
+    return own, merged, problems + base_problems + merge_problems, sources
+
+
 def compile_source(source: Source) -> SpecResult:
-    spec_ast, problems = parse(source)
-    sources = MappingProxyType({source.name: source})
-    if spec_ast is None:
-        return SpecResult(None, None, Report(source.name, sorted_diagnostics(problems), sources))
-    form, problems = compile_spec(spec_ast)
-    return SpecResult(form, spec_ast, Report(source.name, sorted_diagnostics(problems), sources))
+    own, merged, problems, found = _syntax_tree(source, ())
+    sources = MappingProxyType(found)
+    if merged is None or has_errors(problems):
+        return SpecResult(None, own, Report(source.name, sorted_diagnostics(problems), sources))
+    form, more = compile_spec(merged)
+    return SpecResult(form, own, Report(source.name, sorted_diagnostics(problems + more), sources))
 
 
 def load_spec(ref: str) -> SpecResult:
@@ -65,31 +119,69 @@ def load_spec(ref: str) -> SpecResult:
         names = "、".join(builtin_specs()) or "-"
         problem = diag("F005", None, name=ref, builtins=names, builtins_en=", ".join(builtin_specs()))
         return SpecResult(None, None, Report(ref, (problem,)))
-    display = ref if Path(ref).exists() else f"<{path.stem}>"
     try:
-        source = read_source(path, display)
+        source = read_source(path, ref if Path(ref).exists() else _display(path))
     except ReadError as error:
         return SpecResult(None, None, _read_failure(ref, error))
     return compile_source(source)
 
 
-def check_data(form: Form, path: Path, spec_sources: Mapping[str, Source]) -> DataResult:
-    """Read, load and check one data file."""
-    name = str(path)
+def load_data(form: Form, path: Path) -> tuple[Instance | None, list[Diagnostic], Source | None]:
+    """Read and load one data file (no checking)."""
     try:
         source = read_source(path)
     except ReadError as error:
-        return DataResult(None, None, _read_failure(name, error))
-    sources = MappingProxyType({**spec_sources, source.name: source})
+        return None, list(_read_failure(str(path), error).diagnostics), None
     instance, problems = load_instance(form, source)
+    return instance, problems, source
+
+
+def check_data(
+    form: Form, path: Path, spec_sources: Mapping[str, Source], previous: Instance | None = None
+) -> DataResult:
+    """Read, load and check one data file; ``previous`` is last year's data, loaded."""
+    name = str(path)
+    instance, problems, source = load_data(form, path)
+    if source is None:
+        return DataResult(None, None, Report(name, tuple(problems)))
+    sources = MappingProxyType({**spec_sources, source.name: source})
     findings: list[Diagnostic] = list(problems)
     checked = None
     if instance is not None and not has_errors(problems):
         findings.extend(_metadata_findings(form, instance))
-        checked = check(form, instance)
+        checked = check(form, instance, previous)
         findings.extend(checked.findings)
-    report = Report(name, sorted_diagnostics(findings), sources)
+    not_checked = checked.not_checked if checked else ()
+    report = Report(name, sorted_diagnostics(findings), sources, not_checked)
     return DataResult(instance, checked, report, sources)
+
+
+def load_previous(form: Form, path: Path) -> tuple[Instance | None, Report]:
+    """Last year's data for cross-year rules. It is read with the form its ``meta.form``
+    names when that is another built-in form (last year's format), else with ``form``."""
+    used = form
+    try:
+        root, _ = load_yaml(read_source(path))
+    except ReadError as error:
+        return None, _read_failure(str(path), error)
+    named = _meta_form(root)
+    if named and named != form.id and named in builtin_specs():
+        other = load_spec(named).form
+        used = other if other is not None else form
+    instance, problems, source = load_data(used, path)
+    sources = MappingProxyType({source.name: source}) if source else MappingProxyType({})
+    return (instance if not has_errors(problems) else None), Report(str(path), sorted_diagnostics(problems), sources)
+
+
+def _meta_form(root: YNode | None) -> str | None:
+    if not isinstance(root, YMap):
+        return None
+    for key, value in root.items:
+        if isinstance(key, YScalar) and key.text == "meta" and isinstance(value, YMap):
+            for k, v in value.items:
+                if isinstance(k, YScalar) and k.text == "form" and isinstance(v, YScalar):
+                    return v.text.strip()
+    return None
 
 
 def _metadata_findings(form: Form, instance: Instance) -> list[Diagnostic]:

@@ -364,6 +364,73 @@ _ALL = [
         {"zh": "在引号里写出印刷表格上的名称。", "en": "write the printed label between the quotes."},
         {"zh": "数据文件和报告用印刷名称指明栏目。", "en": "Data files and reports name items by label."},
     ),
+    _c(
+        "S213",
+        "mixed-axes",
+        E,
+        {
+            "zh": "规则 {name} 同时用了行和列：{rows}；{columns}",
+            "en": "rule {name} mixes rows and columns: {rows}; {columns}",
+        },
+        {
+            "zh": "表格里的规则只写行（对每一列都检查）或只写列（对每一行都检查）。",
+            "en": "a table rule names rows (checked in every column) or columns (checked in every row), not both.",
+        },
+        {
+            "zh": "表格规则写一次，自动用于另一方向的每一列或每一行。",
+            "en": "A table rule is written once and applies along the other axis.",
+        },
+    ),
+    _c(
+        "S214",
+        "edit-target-unknown",
+        E,
+        {"zh": "要修改的栏目 {name} 不在所继承的表式里", "en": "the item {name} to edit is not in the form extended"},
+        {"zh": "{suggestion}", "en": "{suggestion}"},
+        {
+            "zh": "remove、relabel、replace、add after/before 都要指明所继承表式里的编号。",
+            "en": "remove, relabel, replace and add after/before name ids of the form extended.",
+        },
+    ),
+    _c(
+        "S215",
+        "edit-without-base",
+        E,
+        {
+            "zh": "只有继承其他表式（extends）时才能写 remove、relabel、replace、add",
+            "en": "remove, relabel, replace and add need a form to extend (extends)",
+        },
+        {
+            "zh": "在 form 行下写 extends 表式编号，或去掉这些修改。",
+            "en": "add `extends FORM` under the form line, or drop these edits.",
+        },
+        {"zh": "修改语句作用于所继承的表式。", "en": "Edits change the form that is extended."},
+    ),
+    _c(
+        "S216",
+        "bad-base",
+        E,
+        {"zh": "无法继承表式 {name}：{problem}", "en": "cannot extend {name}: {problem}"},
+        {
+            "zh": "extends 后写内置表式编号（如 gov-disclosure-2019）或带引号的 .spec 文件路径。",
+            "en": "extends takes a built-in form (e.g. gov-disclosure-2019) or a quoted .spec path.",
+        },
+        {
+            "zh": "被继承的表式必须存在、本身没有错误，且不能循环继承。",
+            "en": "The base must exist, compile without errors, and not extend itself.",
+        },
+    ),
+    _c(
+        "S217",
+        "not-in-table",
+        E,
+        {"zh": "{name} 不是表格 {table} 的行或列", "en": "{name} is not a row or column of table {table}"},
+        {"zh": "{suggestion}", "en": "{suggestion}"},
+        {
+            "zh": "表格里的规则和求和只能引用本表的行和列。",
+            "en": "Rules and sums in a table use its own rows and columns.",
+        },
+    ),
     # -- data: loading -----------------------------------------------------------------------------
     _c(
         "D301",
@@ -528,6 +595,28 @@ _ALL = [
             "en": "The form fixes the unit; cells hold numbers only. Mind conversions.",
         },
     ),
+    _c(
+        "D315",
+        "row-needs-columns",
+        E,
+        {"zh": "“{label}”是表格的一行，要按列填写", "en": "'{label}' is a table row: give its values by column"},
+        {"zh": "写成：{label}: {{{example}}}", "en": "write: {label}: {{{example}}}"},
+        {
+            "zh": "矩阵表的每一行下按列名（或列编号）给出数值。",
+            "en": "Each row of a matrix maps column labels (or ids) to values.",
+        },
+    ),
+    _c(
+        "D316",
+        "old-label",
+        E,
+        {"zh": "“{key}”是旧表式的名称", "en": "'{key}' is a label of an earlier form"},
+        {"zh": "现行表式中这一栏叫“{current}”。", "en": "in this form the item is called '{current}'."},
+        {
+            "zh": "表式改版后，栏目名称随之改变；请按现行表式填写。",
+            "en": "Labels change between form versions; use the current one.",
+        },
+    ),
     # -- check ------------------------------------------------------------------------------------
     _c(
         "C401",
@@ -652,6 +741,10 @@ PHRASES: dict[str, Text] = {
         "en": "{path}: {errors} error(s), {warnings} warning(s)",
     },
     "clean": {"zh": "{path}：通过校验", "en": "{path}: no problems found"},
+    "not-checked": {
+        "zh": "  （没有上年数据，{count} 条跨年度规则未检查；用 --previous 给出上年数据文件）",
+        "en": "  ({count} cross-year rule(s) not checked: give last year's data with --previous)",
+    },
     "total": {
         "zh": "共 {files} 个文件，{failed} 个有错误；合计 {errors} 个错误，{warnings} 个警告",
         "en": "{files} files, {failed} with errors; {errors} error(s), {warnings} warning(s) in all",

@@ -138,6 +138,7 @@ class Report:
     path: str
     diagnostics: tuple[Diagnostic, ...]
     sources: Mapping[str, Source] = field(default_factory=lambda: MappingProxyType({}))
+    not_checked: tuple[str, ...] = ()  # cross-year rules left unchecked: no previous year's data
 
     @property
     def errors(self) -> int:

@@ -140,6 +140,8 @@ def render_summary(reports: Sequence[Report], lang: str = "zh") -> str:
             lines.append(phrase("summary", lang, path=r.path, errors=r.errors, warnings=r.warnings))
         else:
             lines.append(phrase("clean", lang, path=r.path))
+        if r.not_checked:
+            lines.append(phrase("not-checked", lang, count=len(r.not_checked)))
     if len(reports) > 1:
         lines.append(
             phrase(
@@ -186,6 +188,7 @@ def render_json(reports: Sequence[Report], lang: str = "zh", color: bool = False
                 "path": r.path,
                 "errors": r.errors,
                 "warnings": r.warnings,
+                "not_checked": list(r.not_checked),
                 "diagnostics": [diagnostic_json(d, lang) for d in r.diagnostics],
             }
             for r in reports

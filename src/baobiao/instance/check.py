@@ -39,6 +39,7 @@ class Checked:
 
     instance: Instance
     findings: tuple[Diagnostic, ...]
+    not_checked: tuple[str, ...] = ()  # cross-year rules, for want of last year's data
 
     @property
     def ok(self) -> bool:
@@ -51,29 +52,37 @@ def _decimal_places(value: Decimal) -> int:
 
 
 class _Checker:
-    def __init__(self, form: Form, instance: Instance) -> None:
+    def __init__(self, form: Form, instance: Instance, previous: Instance | None) -> None:
         self.form = form
         self.instance = instance
+        self.previous = previous
         self.findings: list[Diagnostic] = []
+        self.not_checked: list[str] = []
 
     # -- helpers --------------------------------------------------------------------------
-    def number(self, item_id: str) -> Decimal | None:
-        given = self.instance.values.get(item_id)
+    def _data(self, previous: bool) -> Instance | None:
+        return self.previous if previous else self.instance
+
+    def number(self, item_id: str, previous: bool = False) -> Decimal | None:
+        data = self._data(previous)
+        given = data.values.get(item_id) if data is not None else None
         return given.number if given is not None else None
 
-    def span(self, item_id: str) -> Span | None:
-        given = self.instance.values.get(item_id)
+    def span(self, item_id: str, previous: bool = False) -> Span | None:
+        data = self._data(previous)
+        given = data.values.get(item_id) if data is not None else None
         return given.span if given is not None else None
 
-    def cell(self, item_id: str) -> Cell:
+    def cell(self, item_id: str, previous: bool = False) -> Cell:
         item = self.form.item(item_id)
-        value = self.number(item_id)
+        value = self.number(item_id, previous)
+        prefix = "上年 " if previous else ""
         return Cell(
             id=item_id,
-            label=item.label,
-            path=self.form.path(item_id),
+            label=prefix + item.label,
+            path=prefix + self.form.path(item_id),
             value=format_number(value) if value is not None else None,
-            span=self.span(item_id),
+            span=self.span(item_id, previous),
         )
 
     def data_path(self, item_id: str) -> str:
@@ -116,7 +125,7 @@ class _Checker:
         (XBRL calculations 1.1); counts are exact."""
         total, tolerance = expr.constant, Decimal(0)
         for term in expr.terms:
-            value = self.number(term.id)
+            value = self.number(term.id, term.previous)
             assert value is not None
             total += term.coef * value
             vt = self.form.item(term.id).value_type
@@ -127,20 +136,43 @@ class _Checker:
     def check_rule(self, rule: Rule) -> None:
         ref = RuleRef(rule.id, rule.description, rule.kind.value)
         declared = [Related(rule.span, "rule-declared")] if rule.span else []
-        blank = [i for i in rule.ids if self.number(i) is None]
+        anchor = self.span(rule.ids[0]) if rule.ids else None
+        if rule.condition is not None:
+            value = self.instance.meta.get(rule.condition.field, "").strip()
+            if not value:
+                self.findings.append(
+                    diag(
+                        "C405",
+                        None,
+                        rule=ref,
+                        data_path=f"$.meta.{rule.condition.field}",
+                        related=declared,
+                        rule_id=rule.id,
+                        description=rule.description,
+                        blank=f"meta.{rule.condition.field}",
+                    )
+                )
+                return
+            if not rule.condition.holds(value):
+                return  # the rule does not apply to this agency
+        if rule.previous_ids and self.previous is None:
+            self.not_checked.append(rule.id)
+            return
+        blank = [(i, False) for i in rule.ids if self.number(i) is None]
+        blank += [(i, True) for i in rule.previous_ids if self.number(i, True) is None]
         if blank:
-            names = "、".join(self.form.item(i).label for i in blank)
+            cells = [self.cell(i, prev) for i, prev in blank]
             self.findings.append(
                 diag(
                     "C405",
-                    self.span(rule.ids[0]),
+                    anchor,
                     rule=ref,
-                    cells=[self.cell(i) for i in blank],
-                    data_path=self.data_path(blank[0]),
+                    cells=cells,
+                    data_path=self.data_path(blank[0][0]),
                     related=declared,
                     rule_id=rule.id,
                     description=rule.description,
-                    blank=names,
+                    blank="、".join(c.label for c in cells),
                 )
             )
             return
@@ -156,7 +188,7 @@ class _Checker:
             self.check_cell(item)
         for rule in self.form.rules:
             self.check_rule(rule)
-        return Checked(self.instance, sorted_diagnostics(self.findings))
+        return Checked(self.instance, sorted_diagnostics(self.findings), tuple(self.not_checked))
 
 
 # -- one finding builder per rule kind --------------------------------------------------------
@@ -210,7 +242,8 @@ def _side(c: _Checker, expr: LinExpr) -> str:
     pieces = []
     for t in expr.terms:
         coef = "" if t.coef == 1 else f"{format_number(t.coef)}×"
-        pieces.append(f"{coef}{c.form.item(t.id).label} {c.cell(t.id).value}")
+        cell = c.cell(t.id, t.previous)
+        pieces.append(f"{coef}{cell.label} {cell.value}")
     if expr.constant:
         pieces.append(format_number(expr.constant))
     return " + ".join(pieces) or "0"
@@ -220,12 +253,12 @@ def _rule_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
     terms = f"{_side(c, rule.left)} {rule.op} {_side(c, rule.right)}"
     return diag(
         "C403",
-        c.span(rule.ids[0]),
+        c.span(rule.ids[0]) if rule.ids else None,
         severity=rule.severity,
         rule=ref,
         comparison=cmp,
-        data_path=c.data_path(rule.ids[0]),
-        cells=[c.cell(i) for i in rule.ids],
+        data_path=c.data_path(rule.ids[0]) if rule.ids else None,
+        cells=[c.cell(i) for i in rule.ids] + [c.cell(i, True) for i in rule.previous_ids],
         related=declared,
         rule_id=rule.id,
         description=rule.description,
@@ -243,6 +276,6 @@ _FINDINGS: dict[RuleKind, FindingBuilder] = {
 }
 
 
-def check(form: Form, instance: Instance) -> Checked:
-    """Check an instance against its form."""
-    return _Checker(form, instance).run()
+def check(form: Form, instance: Instance, previous: Instance | None = None) -> Checked:
+    """Check an instance against its form; ``previous`` is last year's data for cross-year rules."""
+    return _Checker(form, instance, previous).run()

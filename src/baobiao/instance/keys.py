@@ -23,15 +23,23 @@ class KeyIndex:
         self.form = form
         self._full: dict[str, list[str]] = defaultdict(list)
         self._bare: dict[str, list[str]] = defaultdict(list)
+        self._alias: dict[str, list[str]] = defaultdict(list)
+        self._former: dict[str, list[str]] = defaultdict(list)
         for item in form.items:
             self._full[normalize(item.label)].append(item.id)
             self._bare[bare(item.label)].append(item.id)
+            for alias in item.aliases:
+                self._alias[alias].append(item.id)
+            for old in item.formerly:
+                self._former[bare(old)].append(item.id)
 
     def _segment(self, text: str, within: str | None) -> list[str]:
         """Items matching one label (or id), restricted to the descendants of ``within``."""
         text = text.strip()
         if self.form.get(text) is not None:
             found = [text]
+        elif text in self._alias:
+            found = self._alias[text]
         else:
             found = self._full.get(normalize(text)) or self._bare.get(bare(text)) or []
         if within is None:
@@ -49,6 +57,14 @@ class KeyIndex:
             if not scopes:
                 return Resolution(())
         return Resolution(tuple(i for i in scopes if i is not None))
+
+    def former(self, key: str, within: str | None = None) -> list[str]:
+        """Items that had this label in an earlier form."""
+        last = unicodedata.normalize("NFKC", key).split(">")[-1]
+        found = self._former.get(bare(last), [])
+        if within is None:
+            return list(found)
+        return [i for i in found if any(a.id == within for a in self.form.ancestors(i))]
 
     def suggestions(self, key: str, limit: int = 3) -> list[str]:
         """Printed labels (or ids) close to an unknown key."""

@@ -200,6 +200,10 @@ class _Loader:
 
     def _entry(self, key: str, span: Span, value: YNode, within: str | None, path: str) -> None:
         ids = self.keys.resolve(key, within).ids
+        if not ids and (former := self.keys.former(key, within)):
+            current = "、".join(self.form.path(i) for i in former)
+            self.report(diag("D316", span, key=key, current=current))
+            return
         if not ids:
             names = self.keys.suggestions(key)
             self.report(
@@ -231,6 +235,9 @@ class _Loader:
         if not item.has_value:
             if isinstance(value, YMap):
                 self._values(value, item.id, path)
+            elif cells := [c for c in item.children if self.form.item(c).aliases]:
+                example = ", ".join(f"{self.form.item(c).label}: 0" for c in cells[:3]) + ", ..."
+                self.report(diag("D315", span, label=item.label, example=example))
             else:
                 self.report(diag("D310", span, label=item.label))
             return

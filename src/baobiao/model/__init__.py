@@ -2,6 +2,7 @@
 
 from baobiao.model.types import (
     UNITS,
+    Condition,
     Form,
     Item,
     ItemKind,
@@ -14,6 +15,7 @@ from baobiao.model.types import (
 
 __all__ = [
     "UNITS",
+    "Condition",
     "Form",
     "Item",
     "ItemKind",

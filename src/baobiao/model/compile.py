@@ -1,15 +1,23 @@
-"""AST -> Form. A tuple of passes over one context; every pass reports all it finds."""
+"""AST -> Form. A tuple of passes over one context; every pass reports all it finds.
+
+Every value lives in a *scope*: the form's plain rows, or one table. A scope has one axis
+(its entries are the cells) or two (rows × columns: the cells are their product). Sums,
+其中 rows and rules are declared once on an axis and expanded along the other axis, so a
+rule of table 三 written over rows holds in every column.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from baobiao.diagnostics.core import Diagnostic, Related, Severity, diag, has_errors
+from baobiao.labels import bare
 from baobiao.model.types import (
     UNITS,
+    Condition,
     Form,
     Item,
     ItemKind,
@@ -24,6 +32,82 @@ from baobiao.syntax import ast
 
 MAX_DECIMALS = 6
 
+Decl = ast.IndicatorDecl | ast.SectionDecl | ast.RuleDecl | ast.TableDecl
+AxisDecl = ast.IndicatorDecl | ast.SectionDecl
+
+
+@dataclass
+class _Entry:
+    """A row or column of a scope, as declared."""
+
+    decl: AxisDecl
+    parent: str | None
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.decl.id.text
+
+    @property
+    def is_group(self) -> bool:
+        return isinstance(self.decl, ast.SectionDecl)
+
+    @property
+    def is_part(self) -> bool:
+        return isinstance(self.decl, ast.IndicatorDecl) and self.decl.is_part
+
+
+@dataclass
+class _Axis:
+    entries: dict[str, _Entry] = field(default_factory=dict)
+
+    def values(self) -> list[str]:
+        """Entries that carry values (not group headings), in order."""
+        return [e.id for e in self.entries.values() if not e.is_group]
+
+    def parts(self, entry_id: str) -> list[str]:
+        """What a total adds up: value entries below it, 其中 rows excluded, groups recursed."""
+        out: list[str] = []
+        for kid in self.entries[entry_id].children:
+            e = self.entries[kid]
+            if e.is_group:
+                out.extend(self.parts(kid))
+            elif not e.is_part:
+                out.append(kid)
+        return out
+
+
+@dataclass
+class _Scope:
+    """The plain rows of the form (``table`` None), or one table."""
+
+    table: ast.TableDecl | None
+    first: _Axis = field(default_factory=_Axis)  # rows; a table without rows: its columns
+    second: _Axis | None = None  # columns of a two-axis table
+    rules: list[ast.RuleDecl] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.table.id.text if self.table else ""
+
+    def axis_of(self, entry_id: str) -> _Axis | None:
+        if entry_id in self.first.entries:
+            return self.first
+        if self.second is not None and entry_id in self.second.entries:
+            return self.second
+        return None
+
+    def other(self, axis: _Axis) -> list[str | None]:
+        """Entries of the other axis a declaration expands over ([None]: no other axis)."""
+        if self.second is None:
+            return [None]
+        return list(self.second.values() if axis is self.first else self.first.values())
+
+    def cell(self, entry_id: str, other: str | None) -> str:
+        if other is None:
+            return entry_id
+        return f"{entry_id}.{other}" if entry_id in self.first.entries else f"{other}.{entry_id}"
+
 
 @dataclass
 class _Context:
@@ -32,13 +116,22 @@ class _Context:
     version: str | None = None
     years: tuple[int, int | None] | None = None
     notes: list[str] = field(default_factory=list)
+    decls: dict[str, Decl] = field(default_factory=dict)
+    plain: _Scope = field(default_factory=lambda: _Scope(None))
+    tables: list[_Scope] = field(default_factory=list)
     items: dict[str, Item] = field(default_factory=dict)
-    decls: dict[str, ast.IndicatorDecl | ast.SectionDecl | ast.RuleDecl] = field(default_factory=dict)
-    rule_decls: list[ast.RuleDecl] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    sum_graph: dict[str, list[tuple[str, Span]]] = field(default_factory=dict)
 
     def report(self, d: Diagnostic) -> None:
         self.problems.append(d)
+
+    def scopes(self) -> Iterator[_Scope]:
+        yield self.plain
+        yield from self.tables
+
+    def add_rule(self, rule: Rule) -> None:
+        self.rules.append(rule)
 
 
 Pass = Callable[[_Context], None]
@@ -53,6 +146,8 @@ def _header(ctx: _Context) -> None:
         if isinstance(attr, ast.Note):
             ctx.notes.append(attr.text.value)
             continue
+        if isinstance(attr, ast.Extends):
+            continue  # resolved before compiling (model.extend)
         key = "version" if isinstance(attr, ast.Version) else "years"
         if key in seen:
             ctx.report(diag("S211", attr.span, name=key, related=[Related(seen[key], "first-defined")]))
@@ -79,81 +174,215 @@ def _years(ctx: _Context, attr: ast.Years) -> tuple[int, int | None] | None:
     return (start, end)
 
 
-# -- pass 2: items ----------------------------------------------------------------------------
+# -- pass 2: declarations into scopes, then items -------------------------------------------
 
 
-def _collect(ctx: _Context) -> None:
-    order: list[str] = []
-    children: dict[str | None, list[str]] = {}
-    pending: dict[str, tuple[ast.IndicatorDecl | ast.SectionDecl, str | None]] = {}
-
-    def visit(member: ast.Member, parent: str | None) -> None:
-        if isinstance(member, ast.Note):
-            return
-        if not _claim(ctx, member):
-            return
-        if isinstance(member, ast.RuleDecl):
-            ctx.rule_decls.append(member)
-            return
-        order.append(member.id.text)
-        pending[member.id.text] = (member, parent)
-        children.setdefault(parent, []).append(member.id.text)
-        for sub in member.members:
-            visit(sub, member.id.text)
-
-    for item in ctx.spec.items:
-        visit(item, None)
-
-    for item_id in order:
-        decl, parent = pending[item_id]
-        notes = tuple(m.text.value for m in decl.members if isinstance(m, ast.Note))
-        if not decl.label.value.strip():
-            ctx.report(diag("S212", decl.label.span))
-        kids = tuple(children.get(item_id, ()))
-        if isinstance(decl, ast.SectionDecl):
-            ctx.items[item_id] = Item(
-                item_id, decl.label.value, ItemKind.SECTION, parent, kids, notes=notes, span=decl.span
-            )
-            continue
-        ctx.items[item_id] = Item(
-            id=item_id,
-            label=decl.label.value,
-            kind=ItemKind.INDICATOR,
-            parent=parent,
-            children=kids,
-            unit=_unit(ctx, decl),
-            value_type=_value_type(ctx, decl.value_type),
-            is_part=decl.is_part,
-            notes=notes,
-            span=decl.span,
-        )
-
-
-def _claim(ctx: _Context, decl: ast.IndicatorDecl | ast.SectionDecl | ast.RuleDecl) -> bool:
+def _claim(ctx: _Context, decl: Decl) -> bool:
     """Register an id; a duplicate is reported and its declaration skipped."""
     first = ctx.decls.get(decl.id.text)
     if first is not None:
-        ctx.report(
-            diag(
-                "S202",
-                decl.id.span,
-                name=decl.id.text,
-                related=[Related(first.id.span, "first-defined")],
-            )
-        )
+        ctx.report(diag("S202", decl.id.span, name=decl.id.text, related=[Related(first.id.span, "first-defined")]))
         return False
     ctx.decls[decl.id.text] = decl
     return True
 
 
-def _unit(ctx: _Context, decl: ast.IndicatorDecl) -> str | None:
-    if decl.unit is None:
-        ctx.report(diag("S206", decl.label.span, unit="（未写）", unit_en="(none)", units=" ".join(UNITS)))
+def _axis(ctx: _Context, axis: _Axis, members: tuple[ast.Member, ...], parent: str | None) -> None:
+    for m in members:
+        if isinstance(m, ast.SectionDecl | ast.IndicatorDecl) and _claim(ctx, m):
+            axis.entries[m.id.text] = _Entry(m, parent)
+            if parent is not None:
+                axis.entries[parent].children.append(m.id.text)
+            _axis(ctx, axis, m.members, m.id.text)
+
+
+def _collect(ctx: _Context) -> None:
+    """Ids, scopes and items, in document order."""
+
+    def visit(member: ast.Member, parent: str | None) -> None:
+        if isinstance(member, ast.RuleDecl):
+            if _claim(ctx, member):
+                ctx.plain.rules.append(member)
+        elif isinstance(member, ast.TableDecl):
+            if _claim(ctx, member):
+                _table(ctx, member, parent)
+        elif isinstance(member, ast.SectionDecl | ast.IndicatorDecl):
+            if not _claim(ctx, member):
+                return
+            ctx.plain.first.entries[member.id.text] = _Entry(member, parent)
+            if parent is not None and parent in ctx.plain.first.entries:
+                ctx.plain.first.entries[parent].children.append(member.id.text)
+            _item(ctx, member, parent)
+            for sub in member.members:
+                visit(sub, member.id.text)
+
+    for entry in ctx.spec.items:
+        if isinstance(entry, ast.SectionDecl | ast.IndicatorDecl | ast.RuleDecl | ast.TableDecl):
+            visit(entry, None)
+    _link_children(ctx)
+
+
+def _notes(decl: AxisDecl | ast.TableDecl) -> tuple[str, ...]:
+    return tuple(m.text.value for m in decl.members if isinstance(m, ast.Note))
+
+
+def _formerly(decl: AxisDecl) -> tuple[str, ...]:
+    return tuple(m.label.value for m in decl.members if isinstance(m, ast.Formerly))
+
+
+def _label(ctx: _Context, decl: AxisDecl | ast.TableDecl) -> str:
+    if not decl.label.value.strip():
+        ctx.report(diag("S212", decl.label.span))
+    return decl.label.value
+
+
+def _item(ctx: _Context, decl: AxisDecl, parent: str | None) -> None:
+    """An item of the plain scope: a heading, or an indicator with a value."""
+    is_section = isinstance(decl, ast.SectionDecl)
+    ctx.items[decl.id.text] = Item(
+        id=decl.id.text,
+        label=_label(ctx, decl),
+        kind=ItemKind.SECTION if is_section else ItemKind.INDICATOR,
+        parent=parent,
+        children=(),
+        unit=None if isinstance(decl, ast.SectionDecl) else _unit(ctx, decl.unit, decl.label.span),
+        value_type=None if isinstance(decl, ast.SectionDecl) else _value_type(ctx, decl.value_type),
+        is_part=isinstance(decl, ast.IndicatorDecl) and decl.is_part,
+        notes=_notes(decl),
+        formerly=_formerly(decl),
+        span=decl.span,
+    )
+
+
+def _table(ctx: _Context, decl: ast.TableDecl, parent: str | None) -> None:
+    scope = _Scope(decl)
+    ctx.tables.append(scope)
+    first_members = decl.rows if decl.rows is not None else decl.columns
+    _axis(ctx, scope.first, first_members, None)
+    if decl.rows is not None:
+        scope.second = _Axis()
+        _axis(ctx, scope.second, decl.columns, None)
+    scope.rules = [m for m in decl.members if isinstance(m, ast.RuleDecl) and _claim(ctx, m)]
+    ctx.items[decl.id.text] = Item(
+        decl.id.text, _label(ctx, decl), ItemKind.SECTION, parent, (), notes=_notes(decl), span=decl.span
+    )
+    table_unit = _unit(ctx, decl.unit, None) if decl.unit is not None else None
+    for entry in scope.first.entries.values():
+        e_parent = entry.parent or decl.id.text
+        if entry.is_group or scope.second is not None:  # a heading, or a row holding cells
+            ctx.items[entry.id] = Item(
+                entry.id,
+                _label(ctx, entry.decl),
+                ItemKind.SECTION,
+                e_parent,
+                (),
+                notes=_notes(entry.decl),
+                formerly=_formerly(entry.decl),
+                span=entry.decl.span,
+            )
+        else:  # a column of a one-row table: the cell itself
+            ctx.items[entry.id] = _cell(ctx, decl, table_unit, entry, None, e_parent, entry.id)
+        if scope.second is not None and not entry.is_group:
+            for col in scope.second.values():
+                cell_id = scope.cell(entry.id, col)
+                ctx.items[cell_id] = _cell(ctx, decl, table_unit, entry, scope.second.entries[col], entry.id, cell_id)
+    if scope.second is not None:
+        for col_entry in scope.second.entries.values():  # labels checked once
+            _label(ctx, col_entry.decl)
+
+
+def _cell(
+    ctx: _Context,
+    table: ast.TableDecl,
+    table_unit: str | None,
+    row: _Entry,
+    col: _Entry | None,
+    parent: str,
+    cell_id: str,
+) -> Item:
+    """A cell: the column's unit and type win over the row's, the row's over the table's."""
+    entries = [e for e in (col, row) if e is not None]
+    unit = next((u for e in entries if (u := _declared_unit(ctx, e)) is not None), table_unit)
+    if unit is None:
+        _report_once(
+            ctx, diag("S206", (col or row).decl.label.span, unit="（未写）", unit_en="(none)", units=" ".join(UNITS))
+        )
+    vtype = next(
+        (t for e in entries if (t := _declared_type(ctx, e)) is not None),
+        _value_type(ctx, table.value_type),
+    )
+    label_decl = (col or row).decl
+    return Item(
+        id=cell_id,
+        label=label_decl.label.value,
+        kind=ItemKind.INDICATOR,
+        parent=parent,
+        children=(),
+        unit=unit,
+        value_type=vtype,
+        aliases=(col.id,) if col is not None else (),
+        formerly=_formerly(label_decl),
+        span=label_decl.span,
+    )
+
+
+def _report_once(ctx: _Context, d: Diagnostic) -> None:
+    if d not in ctx.problems:
+        ctx.report(d)
+
+
+def _declared_unit(ctx: _Context, entry: _Entry) -> str | None:
+    decl = entry.decl
+    if not isinstance(decl, ast.IndicatorDecl) or decl.unit is None:
         return None
     if decl.unit.text not in UNITS:
-        ctx.report(diag("S206", decl.unit.span, unit=decl.unit.text, units=" ".join(UNITS)))
+        _report_once(ctx, diag("S206", decl.unit.span, unit=decl.unit.text, units=" ".join(UNITS)))
         return None
     return decl.unit.text
+
+
+def _declared_type(ctx: _Context, entry: _Entry) -> ValueType | None:
+    decl = entry.decl
+    if not isinstance(decl, ast.IndicatorDecl) or decl.value_type is None:
+        return None
+    before = len(ctx.problems)
+    vtype = _value_type(ctx, decl.value_type)
+    if len(ctx.problems) > before and ctx.problems[-1] in ctx.problems[:before]:
+        ctx.problems.pop()
+    return vtype
+
+
+def _link_children(ctx: _Context) -> None:
+    kids: dict[str, list[str]] = {}
+    for item in ctx.items.values():
+        if item.parent is not None:
+            kids.setdefault(item.parent, []).append(item.id)
+    for item_id, children in kids.items():
+        item = ctx.items[item_id]
+        ctx.items[item_id] = Item(
+            item.id,
+            item.label,
+            item.kind,
+            item.parent,
+            tuple(children),
+            item.unit,
+            item.value_type,
+            item.is_part,
+            item.notes,
+            item.aliases,
+            item.formerly,
+            item.span,
+        )
+
+
+def _unit(ctx: _Context, unit: ast.Ident | None, where: Span | None) -> str | None:
+    if unit is None:
+        ctx.report(diag("S206", where, unit="（未写）", unit_en="(none)", units=" ".join(UNITS)))
+        return None
+    if unit.text not in UNITS:
+        ctx.report(diag("S206", unit.span, unit=unit.text, units=" ".join(UNITS)))
+        return None
+    return unit.text
 
 
 def _value_type(ctx: _Context, decl: ast.ValueTypeDecl | None) -> ValueType:
@@ -170,27 +399,6 @@ def _value_type(ctx: _Context, decl: ast.ValueTypeDecl | None) -> ValueType:
 
 # -- name resolution --------------------------------------------------------------------------
 
-
-def _suggest(ctx: _Context, name: str) -> dict[str, str]:
-    by_label = [i.id for i in ctx.items.values() if _loose(i.label) == _loose(name)]
-    close = by_label or difflib.get_close_matches(name, list(ctx.decls), n=3, cutoff=0.6)
-    if close:
-        return {
-            "suggestion": f"是不是：{'、'.join(close)}",
-            "suggestion_en": f"did you mean: {', '.join(close)}",
-        }
-    return {
-        "suggestion": "检查拼写；规则里要写指标编号，不是印刷名称。",
-        "suggestion_en": "check the spelling; rules use ids, not printed labels.",
-    }
-
-
-def _loose(text: str) -> str:
-    from baobiao.labels import bare
-
-    return bare(text)
-
-
 _KINDS = {
     "section": ("没有数值的标题栏", "a heading without a value"),
     "rule": ("一条规则", "a rule"),
@@ -203,195 +411,307 @@ def _not_an_indicator(span: Span | None, name: str, kind: str, suggestion: str, 
     return diag("S209", span, name=name, kind=zh, kind_en=en, suggestion=suggestion, suggestion_en=suggestion_en)
 
 
-def _indicator(ctx: _Context, name: ast.Ident) -> Item | None:
-    """Resolve a name that must be an indicator with a value; report if it is not."""
-    item = ctx.items.get(name.text)
-    if item is not None and item.has_value:
-        return item
-    if item is not None:
+def _suggest(candidates: list[str], labels: dict[str, str], name: str) -> dict[str, str]:
+    by_label = [i for i, label in labels.items() if bare(label) == bare(name)]
+    close = by_label or difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    if close:
+        return {"suggestion": f"是不是：{'、'.join(close)}", "suggestion_en": f"did you mean: {', '.join(close)}"}
+    return {
+        "suggestion": "检查拼写；规则里要写指标编号，不是印刷名称。",
+        "suggestion_en": "check the spelling; rules use ids, not printed labels.",
+    }
+
+
+def _resolve(ctx: _Context, scope: _Scope, name: ast.Ident, *, group: bool) -> tuple[_Axis, str] | None:
+    """A name used in a scope's sum or rule: an entry of one of its axes. ``group``: a heading
+    is wanted (sum(x)); otherwise an entry with a value. Problems are reported."""
+    axis = scope.axis_of(name.text)
+    if axis is not None:
+        entry = axis.entries[name.text]
+        if entry.is_group and not group:
+            ctx.report(
+                _not_an_indicator(
+                    name.span,
+                    name.text,
+                    "section",
+                    f"对分组求和请写 sum({name.text})。",
+                    f"to add up a group, write sum({name.text}).",
+                )
+            )
+            return None
+        return axis, name.text
+    decl = ctx.decls.get(name.text)
+    if isinstance(decl, ast.RuleDecl):
+        ctx.report(
+            _not_an_indicator(name.span, name.text, "rule", "规则只能引用指标。", "rules may use indicators only.")
+        )
+    elif decl is not None and scope.table is not None:
+        candidates = list(scope.first.entries) + list(scope.second.entries if scope.second else [])
+        close = difflib.get_close_matches(name.text, candidates, n=3, cutoff=0.6)
+        ctx.report(
+            diag(
+                "S217",
+                name.span,
+                name=name.text,
+                table=scope.name,
+                suggestion=f"本表的行和列：{'、'.join(close or candidates[:8])}",
+                suggestion_en=f"rows and columns of this table: {', '.join(close or candidates[:8])}",
+            )
+        )
+    elif decl is not None:
         ctx.report(
             _not_an_indicator(
                 name.span,
                 name.text,
                 "section",
-                f"对分组求和请写 sum({name.text})。",
-                f"to add up a group, write sum({name.text}).",
+                "表格里的栏目只能在表格自己的规则中使用。",
+                "use table cells in the table's own rules.",
             )
         )
-    elif isinstance(ctx.decls.get(name.text), ast.RuleDecl):
-        ctx.report(
-            _not_an_indicator(name.span, name.text, "rule", "规则只能引用指标。", "rules may use indicators only.")
-        )
-    elif name.text in ctx.decls:
-        return None  # a duplicate already reported
     else:
-        ctx.report(diag("S201", name.span, name=name.text, params=_suggest(ctx, name.text)))
+        entries = {**scope.first.entries, **(scope.second.entries if scope.second else {})}
+        labels = {i: e.decl.label.value for i, e in entries.items()}
+        ctx.report(diag("S201", name.span, name=name.text, params=_suggest(list(ctx.decls), labels, name.text)))
     return None
 
 
-def _value_children(ctx: _Context, item: Item) -> list[str]:
-    """Ids a total adds up: the items below it that are not 其中 items; headings recursed."""
-    out: list[str] = []
-    for kid_id in item.children:
-        kid = ctx.items[kid_id]
-        if kid.has_value and not kid.is_part:
-            out.append(kid_id)
-        elif not kid.has_value:
-            out.extend(_value_children(ctx, kid))
-    return out
+# -- pass 3: sums and 其中 rows -------------------------------------------------------------
 
 
-# -- pass 3: sums and 其中 items -------------------------------------------------------------
+def _labels(scope: _Scope, ids: list[str]) -> str:
+    entries = {**scope.first.entries, **(scope.second.entries if scope.second else {})}
+    return "、".join(entries[i].decl.label.value for i in ids)
+
+
+def _along(scope: _Scope, axis: _Axis, other: str | None) -> str:
+    """' @col' in rule ids and '（自然人）' in descriptions, for expanded rules."""
+    if other is None:
+        return ""
+    other_axis = scope.second if axis is scope.first else scope.first
+    assert other_axis is not None
+    return other_axis.entries[other].decl.label.value
 
 
 def _sums(ctx: _Context) -> None:
-    for item_id, decl in ctx.decls.items():
-        if not isinstance(decl, ast.IndicatorDecl) or decl.relation is None:
-            continue
-        total = ctx.items.get(item_id)
-        if total is None:
-            continue
-        relation = decl.relation
-        if relation.parts is None:
-            parts = _value_children(ctx, total)
-        else:
-            parts = []
-            for name in relation.parts:
-                if name.text == item_id:
-                    ctx.report(diag("S203", name.span, name=item_id))
+    for scope in ctx.scopes():
+        axes = [scope.first] + ([scope.second] if scope.second else [])
+        for axis in axes:
+            for entry in list(axis.entries.values()):
+                decl = entry.decl
+                if not isinstance(decl, ast.IndicatorDecl) or decl.relation is None:
                     continue
-                part = _indicator(ctx, name)
-                if part is not None:
-                    parts.append(part.id)
+                parts = _sum_parts(ctx, scope, axis, entry, decl.relation)
+                if parts is None:
+                    continue
+                ctx.sum_graph[entry.id] = [(p, decl.relation.span) for p in parts]
+                for other in scope.other(axis):
+                    where = _along(scope, axis, other)
+                    ctx.add_rule(
+                        Rule(
+                            id=f"{entry.id}.sum" + (f"@{other}" if other else ""),
+                            kind=RuleKind.SUM,
+                            severity=Severity.ERROR,
+                            description=f"{decl.label.value} 等于 {_labels(scope, parts)} 之和"
+                            + (f"（{where}）" if where else ""),
+                            left=LinExpr((Term(Decimal(1), scope.cell(entry.id, other)),)),
+                            op="=",
+                            right=LinExpr(tuple(Term(Decimal(1), scope.cell(p, other)) for p in parts)),
+                            span=decl.relation.span,
+                        )
+                    )
+
+
+def _sum_parts(ctx: _Context, scope: _Scope, axis: _Axis, entry: _Entry, relation: ast.SumDecl) -> list[str] | None:
+    if relation.parts is None:
+        parts = axis.parts(entry.id)
         if not parts:
-            if relation.parts is None:
-                ctx.report(diag("S208", relation.span, name=item_id))
+            ctx.report(diag("S208", relation.span, name=entry.id))
+            return None
+        return parts
+    parts = []
+    ok = True
+    for name in relation.parts:
+        if name.text == entry.id:
+            ctx.report(diag("S203", name.span, name=entry.id))
+            ok = False
             continue
-        labels = "、".join(ctx.items[p].label for p in parts)
-        ctx.rules.append(
-            Rule(
-                id=f"{item_id}.sum",
-                kind=RuleKind.SUM,
-                severity=Severity.ERROR,
-                description=f"{total.label} 等于 {labels} 之和",
-                left=LinExpr((Term(Decimal(1), item_id),)),
-                op="=",
-                right=LinExpr(tuple(Term(Decimal(1), p) for p in parts)),
-                span=relation.span,
-            )
-        )
+        found = _resolve(ctx, scope, name, group=True)
+        if found is None:
+            ok = False
+            continue
+        found_axis, found_id = found
+        if found_axis is not axis:
+            ctx.report(_mixed(entry.id, [entry.id], [found_id], name.span, axis is scope.first))
+            ok = False
+        elif found_axis.entries[found_id].is_group:
+            parts.extend(p for p in found_axis.parts(found_id) if p != entry.id)
+        else:
+            parts.append(found_id)
+    return list(dict.fromkeys(parts)) if ok and parts else None
+
+
+def _mixed(name: str, first: list[str], second: list[str], span: Span | None, first_is_rows: bool) -> Diagnostic:
+    rows, cols = (first, second) if first_is_rows else (second, first)
+    return diag(
+        "S213",
+        span,
+        name=name,
+        rows="行 " + "、".join(rows),
+        rows_en="rows " + ", ".join(rows),
+        columns="列 " + "、".join(cols),
+        columns_en="columns " + ", ".join(cols),
+    )
 
 
 def _parts(ctx: _Context) -> None:
-    for item in list(ctx.items.values()):
-        if not item.is_part or item.parent is None:
-            continue
-        parent = ctx.items[item.parent]
-        if not parent.has_value:
-            ctx.report(
-                _not_an_indicator(
-                    item.span,
-                    parent.id,
-                    "section",
-                    "“其中”项要写在有数值的指标下面。",
-                    "a 其中 item belongs under an indicator with a value.",
-                )
-            )
-            continue
-        ctx.rules.append(
-            Rule(
-                id=f"{item.id}.part",
-                kind=RuleKind.PART,
-                severity=Severity.ERROR,
-                description=f"{item.label} 不大于 {parent.label}",
-                left=LinExpr((Term(Decimal(1), item.id),)),
-                op="<=",
-                right=LinExpr((Term(Decimal(1), parent.id),)),
-                span=item.span,
-            )
-        )
+    for scope in ctx.scopes():
+        for axis in [scope.first] + ([scope.second] if scope.second else []):
+            for entry in axis.entries.values():
+                if not entry.is_part:
+                    continue
+                parent = axis.entries.get(entry.parent) if entry.parent else None
+                if parent is None or parent.is_group:
+                    ctx.report(
+                        _not_an_indicator(
+                            entry.decl.span,
+                            entry.parent or entry.id,
+                            "section",
+                            "“其中”项要写在有数值的指标下面。",
+                            "a 其中 item belongs under an indicator with a value.",
+                        )
+                    )
+                    continue
+                for other in scope.other(axis):
+                    where = _along(scope, axis, other)
+                    ctx.add_rule(
+                        Rule(
+                            id=f"{entry.id}.part" + (f"@{other}" if other else ""),
+                            kind=RuleKind.PART,
+                            severity=Severity.ERROR,
+                            description=f"{entry.decl.label.value} 不大于 {parent.decl.label.value}"
+                            + (f"（{where}）" if where else ""),
+                            left=LinExpr((Term(Decimal(1), scope.cell(entry.id, other)),)),
+                            op="<=",
+                            right=LinExpr((Term(Decimal(1), scope.cell(parent.id, other)),)),
+                            span=entry.decl.span,
+                        )
+                    )
 
 
 # -- pass 4: named rules ----------------------------------------------------------------------
 
+# An expression over axis entries: (entry id, previous year?) -> coefficient; constant at ("", False).
+_Coefs = dict[tuple[str, bool], Decimal]
 
-def _linear(ctx: _Context, rule_id: str, expr: ast.Expr) -> dict[str, Decimal] | None:
-    """An expression as coefficients by id, the constant under the key ''; None if a name
-    did not resolve (reported). Both sides of every operator are resolved, so that one run
-    reports every unknown name."""
-    if isinstance(expr, ast.Ref):
-        if expr.name.text == rule_id:
-            ctx.report(diag("S203", expr.name.span, name=rule_id))
+
+@dataclass
+class _Linear:
+    ctx: _Context
+    scope: _Scope
+    rule_id: str
+    axes: dict[str, _Axis] = field(default_factory=dict)  # entry id -> its axis
+
+    def run(self, expr: ast.Expr) -> _Coefs | None:
+        """None if a name did not resolve (reported). Both sides of every operator are
+        resolved, so one run reports every unknown name."""
+        if isinstance(expr, ast.Ref | ast.PreviousRef):
+            if expr.name.text == self.rule_id:
+                self.ctx.report(diag("S203", expr.name.span, name=self.rule_id))
+                return None
+            found = _resolve(self.ctx, self.scope, expr.name, group=False)
+            if found is None:
+                return None
+            self.axes[found[1]] = found[0]
+            return {(found[1], isinstance(expr, ast.PreviousRef)): Decimal(1)}
+        if isinstance(expr, ast.SumRef):
+            return self._sum(expr)
+        if isinstance(expr, ast.Const):
+            return {("", False): _number(expr.value.text)}
+        if isinstance(expr, ast.Scaled | ast.Negated):
+            inner = self.run(expr.operand)
+            factor = _number(expr.factor.text) if isinstance(expr, ast.Scaled) else Decimal(-1)
+            return None if inner is None else {k: v * factor for k, v in inner.items()}
+        left, right = self.run(expr.left), self.run(expr.right)
+        if left is None or right is None:
             return None
-        item = _indicator(ctx, expr.name)
-        return {item.id: Decimal(1)} if item is not None else None
-    if isinstance(expr, ast.SumRef):
-        group = ctx.items.get(expr.name.text)
-        if group is None:
-            _indicator(ctx, expr.name)  # reports an unknown name or a rule
+        sign = 1 if expr.op == "+" else -1
+        for k, v in right.items():
+            left[k] = left.get(k, Decimal(0)) + sign * v
+        return left
+
+    def _sum(self, expr: ast.SumRef) -> _Coefs | None:
+        found = _resolve(self.ctx, self.scope, expr.name, group=True)
+        if found is None:
             return None
-        ids = _value_children(ctx, group)
+        axis, entry_id = found
+        ids = axis.parts(entry_id)
         if not ids:
-            ctx.report(
-                _not_an_indicator(expr.name.span, group.id, "leaf", f"直接写 {group.id}。", f"write {group.id} itself.")
+            self.ctx.report(
+                _not_an_indicator(expr.name.span, entry_id, "leaf", f"直接写 {entry_id}。", f"write {entry_id} itself.")
             )
             return None
-        return dict.fromkeys(ids, Decimal(1))
-    if isinstance(expr, ast.Const):
-        return {"": _number(expr.value.text)}
-    if isinstance(expr, ast.Scaled):
-        factor = _number(expr.factor.text)
-        inner = _linear(ctx, rule_id, expr.operand)
-        return None if inner is None else {k: v * factor for k, v in inner.items()}
-    if isinstance(expr, ast.Negated):
-        inner = _linear(ctx, rule_id, expr.operand)
-        return None if inner is None else {k: -v for k, v in inner.items()}
-    left = _linear(ctx, rule_id, expr.left)
-    right = _linear(ctx, rule_id, expr.right)
-    if left is None or right is None:
-        return None
-    sign = 1 if expr.op == "+" else -1
-    for k, v in right.items():
-        left[k] = left.get(k, Decimal(0)) + sign * v
-    return left
+        for i in ids:
+            self.axes[i] = axis
+        return {(i, False): Decimal(1) for i in ids}
 
 
 def _number(text: str) -> Decimal:
     try:
         return Decimal(text)
-    except InvalidOperation:  # the grammar admits only digits; keep the transformer total
+    except InvalidOperation:  # the grammar admits only digits; keep the compiler total
         return Decimal(0)
 
 
-def _to_linexpr(coefs: dict[str, Decimal]) -> LinExpr:
-    constant = coefs.pop("", Decimal(0))
-    return LinExpr(tuple(Term(c, i) for i, c in coefs.items()), constant)
+def _expr(scope: _Scope, coefs: _Coefs, other: str | None) -> LinExpr:
+    constant = coefs.get(("", False), Decimal(0))
+    terms = tuple(Term(c, scope.cell(i, other), prev) for (i, prev), c in coefs.items() if i)
+    return LinExpr(terms, constant)
+
+
+def _condition(decl: ast.RuleDecl) -> Condition | None:
+    c = decl.condition
+    if c is None:
+        return None
+    return Condition(c.key.text, c.negated, tuple(v.value for v in c.values))
 
 
 def _named_rules(ctx: _Context) -> None:
-    for decl in ctx.rule_decls:
-        sides = [_linear(ctx, decl.id.text, s) for s in (decl.constraint.left, decl.constraint.right)]
-        if sides[0] is None or sides[1] is None:
-            continue
-        ctx.rules.append(
-            Rule(
-                id=decl.id.text,
-                kind=RuleKind.RULE,
-                severity=Severity.WARNING if decl.severity == "warning" else Severity.ERROR,
-                description=decl.description.value,
-                left=_to_linexpr(sides[0]),
-                op=decl.constraint.op,
-                right=_to_linexpr(sides[1]),
-                span=decl.span,
-            )
-        )
+    for scope in ctx.scopes():
+        for decl in scope.rules:
+            lin = _Linear(ctx, scope, decl.id.text)
+            sides = [lin.run(decl.constraint.left), lin.run(decl.constraint.right)]
+            left, right = sides
+            if left is None or right is None:
+                continue
+            axes = {id(a): a for a in lin.axes.values()}
+            if len(axes) > 1:
+                first = [i for i, a in lin.axes.items() if a is scope.first]
+                second = [i for i, a in lin.axes.items() if a is not scope.first]
+                ctx.report(_mixed(decl.id.text, first, second, decl.constraint.span, True))
+                continue
+            axis = next(iter(axes.values()), scope.first)
+            for other in scope.other(axis):
+                where = _along(scope, axis, other)
+                ctx.add_rule(
+                    Rule(
+                        id=decl.id.text + (f"@{other}" if other else ""),
+                        kind=RuleKind.RULE,
+                        severity=Severity.WARNING if decl.severity == "warning" else Severity.ERROR,
+                        description=decl.description.value + (f"（{where}）" if where else ""),
+                        left=_expr(scope, left, other),
+                        op=decl.constraint.op,
+                        right=_expr(scope, right, other),
+                        span=decl.span,
+                        condition=_condition(decl),
+                    )
+                )
 
 
 # -- pass 5: cycles among sums ---------------------------------------------------------------
 
 
 def _cycles(ctx: _Context) -> None:
-    graph = {r.left.terms[0].id: r.right.ids for r in ctx.rules if r.kind is RuleKind.SUM}
+    graph = ctx.sum_graph
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
     stack: list[str] = []
     reported: set[frozenset[str]] = set()
@@ -399,20 +719,18 @@ def _cycles(ctx: _Context) -> None:
     def visit(node: str) -> None:
         state[node] = 1
         stack.append(node)
-        for nxt in graph.get(node, ()):
+        for nxt, span in graph.get(node, ()):
             if state.get(nxt) == 1:
                 loop = [*stack[stack.index(nxt) :], nxt]
-                key = frozenset(loop)
-                if key not in reported:
-                    reported.add(key)
-                    span = ctx.items[node].span
+                if frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
                     ctx.report(diag("S204", span, cycle=" → ".join(loop)))
             elif nxt not in state:
                 visit(nxt)
         stack.pop()
         state[node] = 2
 
-    for node in graph:
+    for node in list(graph):
         if node not in state:
             visit(node)
 
@@ -421,16 +739,17 @@ def _cycles(ctx: _Context) -> None:
 
 
 def _units(ctx: _Context) -> None:
-    """Sums and 其中 items add like with like. Named rules may compare across units on
-    purpose (the 2014 table weighs 篇 of interpretations against 次 of responses)."""
+    """Sums and 其中 rows add like with like. Named rules may compare across units on purpose
+    (the 2014 table weighs 篇 of interpretations against 次 of responses)."""
+    seen: set[tuple[str, str]] = set()
     for rule in ctx.rules:
         if rule.kind is RuleKind.RULE:
             continue
-        ids = rule.ids
-        anchor = ctx.items[ids[0]]
-        for other_id in ids[1:]:
+        anchor = ctx.items[rule.ids[0]]
+        for other_id in rule.ids[1:]:
             other = ctx.items[other_id]
-            if anchor.unit and other.unit and other.unit != anchor.unit:
+            if anchor.unit and other.unit and other.unit != anchor.unit and (anchor.label, other.label) not in seen:
+                seen.add((anchor.label, other.label))
                 ctx.report(
                     diag("S205", other.span, name=anchor.id, unit=anchor.unit, other=other.id, other_unit=other.unit)
                 )
@@ -440,7 +759,8 @@ PASSES: tuple[Pass, ...] = (_header, _collect, _sums, _parts, _named_rules, _cyc
 
 
 def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
-    """Compile an AST to a form; None when there are errors (all of them reported)."""
+    """Compile an AST (a merged one, for a spec that extends another) to a form; None when
+    there are errors, all of them reported."""
     ctx = _Context(spec)
     for run in PASSES:
         run(ctx)

@@ -47,6 +47,8 @@ class Item:
     value_type: ValueType | None = None
     is_part: bool = False  # a 其中 item of its parent
     notes: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names for data keys: a cell's column id
+    formerly: tuple[str, ...] = ()  # labels in earlier forms
     span: Span | None = field(default=None, compare=False)
 
     @property
@@ -58,6 +60,7 @@ class Item:
 class Term:
     coef: Decimal
     id: str
+    previous: bool = False  # last year's value of the cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +70,33 @@ class LinExpr:
 
     @property
     def ids(self) -> tuple[str, ...]:
-        return tuple(t.id for t in self.terms)
+        """Ids of this year's cells."""
+        return tuple(t.id for t in self.terms if not t.previous)
+
+    @property
+    def previous_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.terms if t.previous)
 
 
 class RuleKind(StrEnum):
     SUM = "sum"  # a total equals the sum of its parts
     PART = "part"  # a 其中 item is at most its parent
     RULE = "rule"  # a named free rule
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """The rule applies when the data's ``meta[field]`` is (``negated``: is not) one of ``values``."""
+
+    field: str
+    negated: bool
+    values: tuple[str, ...]
+
+    def holds(self, value: str) -> bool:
+        return (value.strip() in self.values) != self.negated
+
+    def text(self) -> str:
+        return f"{self.field} {'not in' if self.negated else 'in'} {', '.join(self.values)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +109,17 @@ class Rule:
     op: str  # "=", "<=", ">=", "<", ">"
     right: LinExpr
     span: Span | None = field(default=None, compare=False)
+    condition: Condition | None = None
 
     @property
     def ids(self) -> tuple[str, ...]:
-        seen = dict.fromkeys(self.left.ids + self.right.ids)
-        return tuple(seen)
+        """This year's cells the rule uses, each once."""
+        return tuple(dict.fromkeys(self.left.ids + self.right.ids))
+
+    @property
+    def previous_ids(self) -> tuple[str, ...]:
+        """Last year's cells the rule uses (a cross-year rule), each once."""
+        return tuple(dict.fromkeys(self.left.previous_ids + self.right.previous_ids))
 
 
 @dataclass(frozen=True, slots=True)

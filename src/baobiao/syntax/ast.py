@@ -46,7 +46,16 @@ class Note:
     span: Span = field(compare=False)
 
 
-FormAttr = Version | Years | Note
+@dataclass(frozen=True, slots=True)
+class Extends:
+    """``extends gov-disclosure-2019`` (a built-in name) or ``extends "base.spec"`` (a path)."""
+
+    base: str
+    is_path: bool
+    span: Span = field(compare=False)
+
+
+FormAttr = Version | Years | Note | Extends
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,14 @@ class SumDecl:
     """``= sum`` (parts: None, the items below) or ``= sum of a, b``."""
 
     parts: tuple[Ident, ...] | None
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Formerly:
+    """A label the item had in an earlier form."""
+
+    label: Text
     span: Span = field(compare=False)
 
 
@@ -97,6 +114,14 @@ class SectionDecl:
 
 @dataclass(frozen=True, slots=True)
 class Ref:
+    name: Ident
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousRef:
+    """``previous(x)``: the value of x in last year's data."""
+
     name: Ident
     span: Span = field(compare=False)
 
@@ -134,7 +159,7 @@ class BinOp:
     span: Span = field(compare=False)
 
 
-Expr = Ref | SumRef | Const | Scaled | Negated | BinOp
+Expr = Ref | SumRef | PreviousRef | Const | Scaled | Negated | BinOp
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,16 +171,78 @@ class Constraint:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """``when level in "县级", "乡镇"`` (``negated``: ``not in``), over a field of the data's meta."""
+
+    key: Ident
+    negated: bool
+    values: tuple[Text, ...]
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class RuleDecl:
     id: Ident
     severity: str | None  # "error" / "warning"; None = error
     description: Text
     constraint: Constraint
     span: Span = field(compare=False)
+    condition: Condition | None = None
 
 
-Member = SectionDecl | IndicatorDecl | RuleDecl | Note
-Item = SectionDecl | IndicatorDecl | RuleDecl
+@dataclass(frozen=True, slots=True)
+class TableDecl:
+    """A matrix: the cells are rows × columns; without rows, the columns are the cells."""
+
+    id: Ident
+    label: Text
+    unit: Ident | None
+    value_type: ValueTypeDecl | None
+    columns: tuple[Member, ...]
+    rows: tuple[Member, ...] | None
+    members: tuple[Member, ...]  # rules and notes
+    span: Span = field(compare=False)
+
+
+Member = SectionDecl | IndicatorDecl | RuleDecl | Note | Formerly | TableDecl
+Item = SectionDecl | IndicatorDecl | RuleDecl | TableDecl
+
+
+# -- edits of a spec that extends another ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Remove:
+    names: tuple[Ident, ...]
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Relabel:
+    name: Ident
+    label: Text
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Replace:
+    name: Ident
+    items: tuple[Item, ...]
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """``add after x`` / ``add before x``."""
+
+    name: Ident
+    after: bool
+    items: tuple[Item, ...]
+    span: Span = field(compare=False)
+
+
+Edit = Remove | Relabel | Replace | Insert
+TopLevel = Item | Edit
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,5 +257,5 @@ class Comment:
 @dataclass(frozen=True, slots=True)
 class SpecFile:
     header: FormHeader
-    items: tuple[Item, ...]
+    items: tuple[TopLevel, ...]
     comments: tuple[Comment, ...] = field(default=(), compare=False)

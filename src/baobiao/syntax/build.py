@@ -59,6 +59,73 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
             self._span(meta),
         )
 
+    def extends(self, meta: Meta, children: list[Any]) -> ast.Extends:
+        (tok,) = children
+        is_path = tok.type == "STRING"
+        return ast.Extends(_unquote(str(tok)) if is_path else str(tok), is_path, self._span(meta))
+
+    def formerly(self, meta: Meta, children: list[Any]) -> ast.Formerly:
+        return ast.Formerly(self._text(children[0]), self._span(meta))
+
+    def table(self, meta: Meta, children: list[Any]) -> ast.TableDecl:
+        name, label, unit, value_type, *members = children
+        columns: tuple[ast.Member, ...] = ()
+        rows: tuple[ast.Member, ...] | None = None
+        rest: list[ast.Member] = []
+        for m in members:
+            if isinstance(m, tuple) and m and m[0] == "columns":
+                columns = columns + m[1]
+            elif isinstance(m, tuple) and m and m[0] == "rows":
+                rows = (rows or ()) + m[1]
+            elif m is not None:
+                rest.append(m)
+        return ast.TableDecl(
+            self._ident(name),
+            self._text(label),
+            self._ident(unit) if unit is not None else None,
+            value_type,
+            columns,
+            rows,
+            tuple(rest),
+            self._span(meta),
+        )
+
+    def columns(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[ast.Member, ...]]:
+        return ("columns", tuple(c for c in children if c is not None))
+
+    def rows(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[ast.Member, ...]]:
+        return ("rows", tuple(c for c in children if c is not None))
+
+    def remove(self, meta: Meta, children: list[Any]) -> ast.Remove:
+        return ast.Remove(tuple(self._ident(t) for t in children), self._span(meta))
+
+    def relabel(self, meta: Meta, children: list[Any]) -> ast.Relabel:
+        return ast.Relabel(self._ident(children[0]), self._text(children[1]), self._span(meta))
+
+    def replace(self, meta: Meta, children: list[Any]) -> ast.Replace:
+        name, *items = children
+        return ast.Replace(self._ident(name), tuple(items), self._span(meta))
+
+    def add_after(self, meta: Meta, children: list[Any]) -> ast.Insert:
+        name, *items = children
+        return ast.Insert(self._ident(name), True, tuple(items), self._span(meta))
+
+    def add_before(self, meta: Meta, children: list[Any]) -> ast.Insert:
+        name, *items = children
+        return ast.Insert(self._ident(name), False, tuple(items), self._span(meta))
+
+    def condition(self, meta: Meta, children: list[Any]) -> ast.Condition:
+        name, negation, *values = children
+        return ast.Condition(
+            self._ident(name), negation is not None, tuple(self._text(v) for v in values), self._span(meta)
+        )
+
+    def negation(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def previous_ref(self, meta: Meta, children: list[Any]) -> ast.PreviousRef:
+        return ast.PreviousRef(self._ident(children[0]), self._span(meta))
+
     def version(self, meta: Meta, children: list[Any]) -> ast.Version:
         return ast.Version(self._text(children[0]), self._span(meta))
 
@@ -115,8 +182,10 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
         return tuple(self._ident(t) for t in children)
 
     def rule(self, meta: Meta, children: list[Any]) -> ast.RuleDecl:
-        name, severity, description, constraint = children
-        return ast.RuleDecl(self._ident(name), severity, self._text(description), constraint, self._span(meta))
+        name, severity, description, condition, constraint = children
+        return ast.RuleDecl(
+            self._ident(name), severity, self._text(description), constraint, self._span(meta), condition
+        )
 
     def severity(self, meta: Meta, children: list[Any]) -> str:
         return str(children[0])
