@@ -504,6 +504,7 @@ def _sums(ctx: _Context) -> None:
                 if parts is None:
                     continue
                 ctx.sum_graph[entry.id] = [(p, decl.relation.span) for p in parts]
+                written = [n.text for n in decl.relation.parts] if decl.relation.parts else parts
                 for other in scope.other(axis):
                     where = _along(scope, axis, other)
                     ctx.add_rule(
@@ -511,7 +512,7 @@ def _sums(ctx: _Context) -> None:
                             id=f"{entry.id}.sum" + (f"@{other}" if other else ""),
                             kind=RuleKind.SUM,
                             severity=Severity.ERROR,
-                            description=f"{decl.label.value} 等于 {_labels(scope, parts)} 之和"
+                            description=f"{decl.label.value} 等于 {_labels(scope, written)} 之和"
                             + (f"（{where}）" if where else ""),
                             left=LinExpr((Term(Decimal(1), scope.cell(entry.id, other)),)),
                             op="=",

@@ -12,7 +12,7 @@ from baobiao.diagnostics.core import Severity
 from baobiao.source import Span
 
 #: Units of the statistics tables (the order is the order shown in messages).
-UNITS: tuple[str, ...] = ("条", "件", "次", "篇", "个", "人", "人次", "万元")
+UNITS: tuple[str, ...] = ("条", "件", "次", "篇", "个", "项", "人", "人次", "元", "万元")
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,8 +162,9 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
         return True
 
     def value_type(self, meta: Meta, children: list[Any]) -> ast.ValueTypeDecl:
-        signed, kind = children
-        return ast.ValueTypeDecl(signed is not None, kind, self._span(meta))
+        signed = len(children) == 2  # [signed, kind-or-None] or [kind]
+        kind = children[-1]
+        return ast.ValueTypeDecl(signed, kind, self._span(meta))
 
     def signed(self, meta: Meta, children: list[Any]) -> bool:
         return True

@@ -128,7 +128,9 @@ class _Printer:
 def _type_text(vt: ast.ValueTypeDecl | None) -> str:
     if vt is None or not (vt.signed or vt.decimals is not None):
         return ""
-    kind = f"decimal({vt.decimals.text})" if vt.decimals else "integer"
+    if vt.decimals is None:
+        return "signed" if vt.signed else "integer"
+    kind = f"decimal({vt.decimals.text})"
     return f"signed {kind}" if vt.signed else kind
 
 
