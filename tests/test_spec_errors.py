@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SPEC_2017 = ROOT / "specs" / "gov-disclosure-2017.spec"
 
 H = 'form a-b "t"\n'
+# A two-by-two table.
+T = 'table t "t" 件\n  columns\n    c1 "c1"\n    c2 "c2"\n  rows\n    r1 "r1"\n    r2 "r2"\n'
 
 # Lark's internal names for tokens: a user must never see them.
 TERMINAL_NAMES = ("NAME", "STRING", "NUMBER", "FORM_ID", "_NL", "_INDENT", "_DEDENT", "__ANON", "$END")
@@ -82,6 +84,12 @@ CASES = [
     ("S211-years-twice", 'form a-b "t"\n  years 2014..2018\n  years 2014..2019\n', "S211", 3, 3),
     ("S212-empty-label", H + 'a "" 件\n', "S212", 2, 3),
     ("S212-blank-section-label", H + 'section s "  "\n  a "t" 件\n', "S212", 2, 11),
+    ("S213-rule-mixes-axes", H + T + '  rule r "d"\n    r1 >= c1\n', "S213", 10, 5),
+    ("S213-sum-across-axes", H + T.replace('    c2 "c2"\n', '    c2 "c2" = sum of r1\n'), "S213", 5, 22),
+    ("S214-edit-unknown-item", H + "  extends gov-disclosure-2017\nremove nosuch\n", "S214", 3, 8),
+    ("S215-edit-without-extends", H + "remove x\n", "S215", 2, 1),
+    ("S216-unknown-base", H + "  extends no-such-form\n", "S216", 2, 3),
+    ("S217-plain-item-in-table-rule", H + 'a "x" 件\n' + T + '  rule r "d"\n    r1 >= a\n', "S217", 11, 11),
 ]
 
 

@@ -103,8 +103,10 @@ def _syntax_tree(
     return own, merged, problems + base_problems + merge_problems, sources
 
 
-def compile_source(source: Source) -> SpecResult:
-    own, merged, problems, found = _syntax_tree(source, ())
+def compile_source(source: Source, path: Path | None = None) -> SpecResult:
+    """Parse and compile a spec (``path``: its file, so that a loop of extends is caught)."""
+    chain = (str(path.resolve()),) if path is not None else ()
+    own, merged, problems, found = _syntax_tree(source, chain)
     sources = MappingProxyType(found)
     if merged is None or has_errors(problems):
         return SpecResult(None, own, Report(source.name, sorted_diagnostics(problems), sources))
@@ -123,7 +125,7 @@ def load_spec(ref: str) -> SpecResult:
         source = read_source(path, ref if Path(ref).exists() else _display(path))
     except ReadError as error:
         return SpecResult(None, None, _read_failure(ref, error))
-    return compile_source(source)
+    return compile_source(source, path)
 
 
 def load_data(form: Form, path: Path) -> tuple[Instance | None, list[Diagnostic], Source | None]:
