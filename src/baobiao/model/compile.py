@@ -43,6 +43,8 @@ class _Entry:
     decl: AxisDecl
     parent: str | None
     children: list[str] = field(default_factory=list)
+    unit: str | None = None  # as declared on this row or column (cells may inherit the table's)
+    value_type: ValueType | None = None
 
     @property
     def id(self) -> str:
@@ -190,7 +192,11 @@ def _claim(ctx: _Context, decl: Decl) -> bool:
 def _axis(ctx: _Context, axis: _Axis, members: tuple[ast.Member, ...], parent: str | None) -> None:
     for m in members:
         if isinstance(m, ast.SectionDecl | ast.IndicatorDecl) and _claim(ctx, m):
-            axis.entries[m.id.text] = _Entry(m, parent)
+            entry = _Entry(m, parent)
+            if isinstance(m, ast.IndicatorDecl):
+                entry.unit = _unit(ctx, m.unit, None) if m.unit is not None else None
+                entry.value_type = _value_type(ctx, m.value_type) if m.value_type is not None else None
+            axis.entries[m.id.text] = entry
             if parent is not None:
                 axis.entries[parent].children.append(m.id.text)
             _axis(ctx, axis, m.members, m.id.text)
@@ -257,8 +263,7 @@ def _item(ctx: _Context, decl: AxisDecl, parent: str | None) -> None:
 def _table(ctx: _Context, decl: ast.TableDecl, parent: str | None) -> None:
     scope = _Scope(decl)
     ctx.tables.append(scope)
-    first_members = decl.rows if decl.rows is not None else decl.columns
-    _axis(ctx, scope.first, first_members, None)
+    _axis(ctx, scope.first, decl.rows if decl.rows is not None else decl.columns, None)
     if decl.rows is not None:
         scope.second = _Axis()
         _axis(ctx, scope.second, decl.columns, None)
@@ -266,7 +271,9 @@ def _table(ctx: _Context, decl: ast.TableDecl, parent: str | None) -> None:
     ctx.items[decl.id.text] = Item(
         decl.id.text, _label(ctx, decl), ItemKind.SECTION, parent, (), notes=_notes(decl), span=decl.span
     )
-    table_unit = _unit(ctx, decl.unit, None) if decl.unit is not None else None
+    defaults = _Defaults(
+        _unit(ctx, decl.unit, None) if decl.unit is not None else None, _value_type(ctx, decl.value_type)
+    )
     for entry in scope.first.entries.values():
         e_parent = entry.parent or decl.id.text
         if entry.is_group or scope.second is not None:  # a heading, or a row holding cells
@@ -281,75 +288,46 @@ def _table(ctx: _Context, decl: ast.TableDecl, parent: str | None) -> None:
                 span=entry.decl.span,
             )
         else:  # a column of a one-row table: the cell itself
-            ctx.items[entry.id] = _cell(ctx, decl, table_unit, entry, None, e_parent, entry.id)
+            ctx.items[entry.id] = _cell(ctx, (entry,), defaults, e_parent, entry.id)
         if scope.second is not None and not entry.is_group:
             for col in scope.second.values():
+                col_entry = scope.second.entries[col]
                 cell_id = scope.cell(entry.id, col)
-                ctx.items[cell_id] = _cell(ctx, decl, table_unit, entry, scope.second.entries[col], entry.id, cell_id)
+                ctx.items[cell_id] = _cell(ctx, (col_entry, entry), defaults, entry.id, cell_id)
     if scope.second is not None:
         for col_entry in scope.second.entries.values():  # labels checked once
             _label(ctx, col_entry.decl)
 
 
-def _cell(
-    ctx: _Context,
-    table: ast.TableDecl,
-    table_unit: str | None,
-    row: _Entry,
-    col: _Entry | None,
-    parent: str,
-    cell_id: str,
-) -> Item:
-    """A cell: the column's unit and type win over the row's, the row's over the table's."""
-    entries = [e for e in (col, row) if e is not None]
-    unit = next((u for e in entries if (u := _declared_unit(ctx, e)) is not None), table_unit)
-    if unit is None:
-        _report_once(
-            ctx, diag("S206", (col or row).decl.label.span, unit="（未写）", unit_en="(none)", units=" ".join(UNITS))
-        )
-    vtype = next(
-        (t for e in entries if (t := _declared_type(ctx, e)) is not None),
-        _value_type(ctx, table.value_type),
-    )
-    label_decl = (col or row).decl
+@dataclass
+class _Defaults:
+    """A table's unit and value type, for cells whose row and column declare none."""
+
+    unit: str | None
+    value_type: ValueType
+    unitless: set[str] = field(default_factory=set)  # columns already reported without a unit
+
+
+def _cell(ctx: _Context, entries: tuple[_Entry, ...], defaults: _Defaults, parent: str, cell_id: str) -> Item:
+    """A cell of a table; ``entries`` are (column, row), or (column,) in a table without rows:
+    the column's unit and type win over the row's, the row's over the table's."""
+    first = entries[0]
+    unit = next((e.unit for e in entries if e.unit is not None), defaults.unit)
+    if unit is None and first.id not in defaults.unitless:
+        defaults.unitless.add(first.id)
+        ctx.report(diag("S206", first.decl.label.span, unit="（未写）", unit_en="(none)", units=" ".join(UNITS)))
     return Item(
         id=cell_id,
-        label=label_decl.label.value,
+        label=first.decl.label.value,
         kind=ItemKind.INDICATOR,
         parent=parent,
         children=(),
         unit=unit,
-        value_type=vtype,
-        aliases=(col.id,) if col is not None else (),
-        formerly=_formerly(label_decl),
-        span=label_decl.span,
+        value_type=next((e.value_type for e in entries if e.value_type is not None), defaults.value_type),
+        aliases=(first.id,) if len(entries) == 2 else (),
+        formerly=_formerly(first.decl),
+        span=first.decl.span,
     )
-
-
-def _report_once(ctx: _Context, d: Diagnostic) -> None:
-    if d not in ctx.problems:
-        ctx.report(d)
-
-
-def _declared_unit(ctx: _Context, entry: _Entry) -> str | None:
-    decl = entry.decl
-    if not isinstance(decl, ast.IndicatorDecl) or decl.unit is None:
-        return None
-    if decl.unit.text not in UNITS:
-        _report_once(ctx, diag("S206", decl.unit.span, unit=decl.unit.text, units=" ".join(UNITS)))
-        return None
-    return decl.unit.text
-
-
-def _declared_type(ctx: _Context, entry: _Entry) -> ValueType | None:
-    decl = entry.decl
-    if not isinstance(decl, ast.IndicatorDecl) or decl.value_type is None:
-        return None
-    before = len(ctx.problems)
-    vtype = _value_type(ctx, decl.value_type)
-    if len(ctx.problems) > before and ctx.problems[-1] in ctx.problems[:before]:
-        ctx.problems.pop()
-    return vtype
 
 
 def _link_children(ctx: _Context) -> None:
