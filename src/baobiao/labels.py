@@ -4,7 +4,7 @@ Two spellings of a label match when they agree after
 - Unicode NFKC (full-width brackets, digits, letters and spaces become half-width),
 - removing all whitespace (line breaks inside labels, "商业 企业"),
 - treating the numbering punctuation "、" like "." ("1、" = "1."),
-- ignoring ASCII case;
+- ignoring ASCII case and a trailing colon ("（三）不予公开：" = "（三）不予公开");
 and a label may be written without its numbering prefix ("（三）", "1.", "一、", "其中：").
 """
 
@@ -22,7 +22,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 def normalize(text: str) -> str:
     """A label's comparison form, numbering kept."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return _SPACE.sub("", text).replace("、", ".").casefold()
+    return _SPACE.sub("", text).replace("、", ".").casefold().rstrip(":")
 
 
 def bare(text: str) -> str:

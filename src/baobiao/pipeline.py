@@ -149,8 +149,9 @@ def check_data(
     sources = MappingProxyType({**spec_sources, source.name: source})
     findings: list[Diagnostic] = list(problems)
     checked = None
+    if instance is not None:
+        findings.extend(_metadata_findings(form, instance, previous))
     if instance is not None and not has_errors(problems):
-        findings.extend(_metadata_findings(form, instance))
         checked = check(form, instance, previous)
         findings.extend(checked.findings)
     not_checked = checked.not_checked if checked else ()
@@ -186,8 +187,25 @@ def _meta_form(root: YNode | None) -> str | None:
     return None
 
 
-def _metadata_findings(form: Form, instance: Instance) -> list[Diagnostic]:
+def _metadata_findings(form: Form, instance: Instance, previous: Instance | None) -> list[Diagnostic]:
     out = []
+    if previous is not None:
+        agency, last_agency = instance.meta.get("agency"), previous.meta.get("agency")
+        if agency and last_agency and agency != last_agency:
+            out.append(
+                diag("D317", None, field="agency", value=last_agency, expected=agency, data_path="$.meta.agency")
+            )
+        if instance.year is not None and previous.year is not None and previous.year != instance.year - 1:
+            out.append(
+                diag(
+                    "D317",
+                    None,
+                    field="year",
+                    value=str(previous.year),
+                    expected=str(instance.year - 1),
+                    data_path="$.meta.year",
+                )
+            )
     if instance.form_id and instance.form_id != form.id:
         out.append(diag("D312", None, given=instance.form_id, form=form.id, data_path="$.meta.form"))
     if instance.year is not None and not form.applies_to(instance.year):

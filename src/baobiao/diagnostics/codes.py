@@ -617,6 +617,23 @@ _ALL = [
             "en": "Labels change between form versions; use the current one.",
         },
     ),
+    _c(
+        "D317",
+        "previous-mismatch",
+        W,
+        {
+            "zh": "上年数据的 meta.{field} 是“{value}”，应为“{expected}”",
+            "en": "last year's data has meta.{field} '{value}', expected '{expected}'",
+        },
+        {
+            "zh": "确认 --previous 给出的是同一机关上一年度的数据文件。",
+            "en": "check that --previous names the same agency's file of the year before.",
+        },
+        {
+            "zh": "跨年度规则比较同一机关相邻两年的数据。",
+            "en": "Cross-year rules compare one agency's two consecutive years.",
+        },
+    ),
     # -- check ------------------------------------------------------------------------------------
     _c(
         "C401",

@@ -19,6 +19,8 @@ from baobiao.diagnostics.core import Diagnostic, Report, Severity
 from baobiao.source import Source, Span
 
 JSON_SCHEMA_VERSION = 1
+EXCERPT_WIDTH = 160  # characters of a source line shown in an excerpt
+EXCERPT_CONTEXT = 40  # characters kept before the span when a long line is cut
 LANGS = ("zh", "en")
 
 
@@ -66,14 +68,20 @@ def _snippet(source: Source, spans: Sequence[tuple[Span, str, bool]], style: Cal
     pad = " " * gutter
     out = [f"{pad} {style('|', fg='blue')}"]
     for n in lines:
-        text = source.line_text(n)
-        out.append(f"{style(str(n).rjust(gutter), fg='blue')} {style('|', fg='blue')} {text}")
+        full = source.line_text(n)
+        on_line = [s for s, _, _ in spans if s.line == n]
+        offset = max(0, min(s.column for s in on_line) - 1 - EXCERPT_CONTEXT) if len(full) > EXCERPT_WIDTH else 0
+        text = full[offset : offset + EXCERPT_WIDTH]
+        shown = ("…" if offset else "") + text + ("…" if offset + EXCERPT_WIDTH < len(full) else "")
+        lead = 1 if offset else 0
+        out.append(f"{style(str(n).rjust(gutter), fg='blue')} {style('|', fg='blue')} {shown}")
         for span, label, primary in spans:
             if span.line != n:
                 continue
-            start = _width(text[: span.column - 1])
-            end_col = span.end_column if span.end_line == span.line else len(text) + 1
-            width = max(1, _width(text[span.column - 1 : end_col - 1]))
+            column = span.column - offset
+            start = lead + _width(text[: column - 1])
+            end_col = (span.end_column - offset) if span.end_line == span.line else len(text) + 1
+            width = max(1, _width(text[column - 1 : max(column, end_col) - 1]))
             mark = ("^" if primary else "-") * width
             colour = "red" if primary else "blue"
             caret = style(f"{' ' * start}{mark}{' ' + label if label else ''}", fg=colour)

@@ -77,9 +77,10 @@ class _Checker:
         item = self.form.item(item_id)
         value = self.number(item_id, previous)
         prefix = "上年 " if previous else ""
+        absent = previous and self.previous is not None and item_id not in self.previous.values
         return Cell(
             id=item_id,
-            label=prefix + item.label,
+            label=prefix + item.label + ("（上年数据中没有这一栏）" if absent else ""),
             path=prefix + self.form.path(item_id),
             value=format_number(value) if value is not None else None,
             span=self.span(item_id, previous),

@@ -40,6 +40,8 @@ class KeyIndex:
             found = [text]
         elif text in self._alias:
             found = self._alias[text]
+        elif normalize(text) == bare(text):  # written without numbering: compare without it
+            found = self._bare.get(bare(text), [])
         else:
             found = self._full.get(normalize(text)) or self._bare.get(bare(text)) or []
         if within is None:

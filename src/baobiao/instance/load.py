@@ -130,6 +130,7 @@ class _Loader:
                 diag("D311", node.span, field="meta", problem="应是“名称: 值”的列表", problem_en="must be a mapping")
             )
             return meta, None
+        spans: dict[str, Span] = {}
         for key, value in node.items:
             name, text = _text(key), _text(value)
             if name is None or text is None:
@@ -138,6 +139,7 @@ class _Loader:
                 )
                 continue
             meta[name] = text.strip()
+            spans[name] = value.span
         for name in META_FIELDS:
             if not meta.get(name):
                 self.report(
@@ -163,7 +165,7 @@ class _Loader:
                 self.report(
                     diag(
                         "D311",
-                        node.span,
+                        spans.get("year", node.span),
                         field="year",
                         problem=f"“{meta['year']}”不是年份",
                         problem_en=f"'{meta['year']}' is not a year",

@@ -18,7 +18,10 @@ from baobiao.source import Source, Span
 
 MAX_DEPTH = 16
 MAX_EVENTS = 500_000
-_STANDARD_TAG = "tag:yaml.org,2002:"
+# YAML's plain types; other tags (python/object..., custom ones) are refused.
+_STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
 
 _PROBLEMS_ZH = {
     "mapping values are not allowed here": "这里不能再写“名称: 数值”（检查冒号和缩进）",
@@ -103,13 +106,15 @@ def load_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
     """Parse one YAML document into nodes, or report why not."""
     root, problems = _load(source, source.text)
     if problems and problems[0].args.get("problem_en") == "sequence entries are not allowed here":
-        retry, retry_problems = _load(source, _LONE_DASH.sub(r'\1"-"\2', source.text))
+        retry, retry_problems = _load(source, _LONE_DASH.sub(r'\1"-"\2', source.text), dashes=True)
         if not retry_problems:
             return retry, []
     return root, problems
 
 
-def _load(source: Source, text: str) -> tuple[YNode | None, list[Diagnostic]]:
+def _load(source: Source, text: str, dashes: bool = False) -> tuple[YNode | None, list[Diagnostic]]:
+    """Parse ``text`` (the source's, or with lone dashes quoted: ``dashes``, whose scalars are
+    then placed on the dash as written)."""
     builder = _Builder(source)
     documents = 0
     try:
@@ -129,7 +134,7 @@ def _load(source: Source, text: str) -> tuple[YNode | None, list[Diagnostic]]:
             if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
                 return None, [diag("D302", span, feature="锚点 &", feature_en="anchor &")]
             tag = getattr(event, "tag", None)
-            if tag and not tag.startswith(_STANDARD_TAG):
+            if tag and tag not in _STANDARD_TAGS:
                 return None, [diag("D302", span, feature=f"标签 {tag}", feature_en=f"tag {tag}")]
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -143,6 +148,8 @@ def _load(source: Source, text: str) -> tuple[YNode | None, list[Diagnostic]]:
                         )
                     ]
             elif isinstance(event, yaml.ScalarEvent):
+                if dashes and event.value == "-" and source.line_text(span.line)[span.column - 1 : span.column] == "-":
+                    span = source.point(span.line, span.column)
                 builder.add(YScalar(event.value, event.style not in (None, ""), span))
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if len(builder.stack) >= MAX_DEPTH:
