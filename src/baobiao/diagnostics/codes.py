@@ -477,7 +477,10 @@ _ALL = [
             "zh": "顶层写 meta:（机关、年度、表式）和 values:（各栏目的数值）。",
             "en": "the top level holds meta: (agency, year, form) and values: (the numbers).",
         },
-        {"zh": "数据文件顶层是 meta、values，可选 text。", "en": "A data file has meta, values and optionally text."},
+        {
+            "zh": "数据文件顶层是 meta、values，可选 report（报告正文）。",
+            "en": "A data file has meta, values and optionally report (the narrative).",
+        },
     ),
     _c(
         "D305",
@@ -632,6 +635,20 @@ _ALL = [
         {
             "zh": "跨年度规则比较同一机关相邻两年的数据。",
             "en": "Cross-year rules compare one agency's two consecutive years.",
+        },
+    ),
+    _c(
+        "D318",
+        "bad-narrative",
+        E,
+        {"zh": "report 部分有误：{problem}", "en": "the report part is wrong: {problem}"},
+        {
+            "zh": "report 含 title、preamble、sections（每节 heading、paragraphs、tables、subsections）、attachment、signature、date。",
+            "en": "report holds title, preamble, sections (heading, paragraphs, tables, subsections), attachment, signature, date.",
+        },
+        {
+            "zh": "报告正文写在数据文件的 report 部分，见 docs/data-files.md。",
+            "en": "The narrative lives in the data file's report part; see docs/data-files.md.",
         },
     ),
     # -- check ------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """A data file -> raw instance: metadata, the values by indicator id, and narrative text.
 
 Accepted (see docs/data-files.md): a YAML mapping with ``meta`` (agency, year, form),
-``values`` (key -> value) and optionally ``text`` (field -> prose). A key names an item by id,
+``values`` (key -> value) and optionally ``report`` (the narrative, instance.narrative). A key names an item by id,
 by printed label (numbering optional) or by a path of labels joined by " > "; a heading may
 also hold a nested mapping of its items.
 """
@@ -15,12 +15,13 @@ from types import MappingProxyType
 
 from baobiao.diagnostics.core import Diagnostic, Related, Severity, diag
 from baobiao.instance.keys import KeyIndex
+from baobiao.instance.narrative import Narrative, NarrativeLoader
 from baobiao.instance.values import ValueKind, parse_value
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.model import Form
 from baobiao.source import Source, Span
 
-TOP_LEVEL = ("meta", "values", "text")
+TOP_LEVEL = ("meta", "values", "report")
 META_FIELDS = ("agency", "year", "form")
 
 
@@ -42,7 +43,7 @@ class Instance:
     meta: Mapping[str, str]
     year: int | None
     values: Mapping[str, CellValue]  # only the cells the file gives
-    texts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    narrative: Narrative = field(default_factory=Narrative)
 
     @property
     def form_id(self) -> str | None:
@@ -89,8 +90,8 @@ class _Loader:
                 self.report(
                     _structure(
                         key.span,
-                        f"不认识的顶层名称“{name}”，只能是 meta、values、text",
-                        f"unknown top-level key '{name}': use meta, values, text",
+                        f"不认识的顶层名称“{name}”，只能是 meta、values、report",
+                        f"unknown top-level key '{name}': use meta, values, report",
                     )
                 )
             elif name in sections:
@@ -100,7 +101,7 @@ class _Loader:
         if "values" not in sections:
             self.report(_structure(root.span, "缺少 values:（各栏目的数值）", "values: (the numbers) is missing"))
         meta, year = self._meta(sections.get("meta"))
-        texts = self._texts(sections.get("text"))
+        narrative = NarrativeLoader(self.report).load(sections.get("report"))
         if "values" in sections:
             self._values(sections["values"], None, "$.values")
         return Instance(
@@ -108,7 +109,7 @@ class _Loader:
             meta=MappingProxyType(meta),
             year=year,
             values=MappingProxyType(self.values),
-            texts=MappingProxyType(texts),
+            narrative=narrative,
         )
 
     def _meta(self, node: YNode | None) -> tuple[dict[str, str], int | None]:
@@ -172,21 +173,6 @@ class _Loader:
                     )
                 )
         return meta, year
-
-    def _texts(self, node: YNode | None) -> dict[str, str]:
-        if node is None:
-            return {}
-        if not isinstance(node, YMap):
-            self.report(_structure(node.span, "text: 应是“名称: 文字”的列表", "text: must map field names to prose"))
-            return {}
-        texts: dict[str, str] = {}
-        for key, value in node.items:
-            name, text = _text(key), _text(value)
-            if name is None or text is None:
-                self.report(_structure(value.span, "text: 下每一项应是一段文字", "each entry of text: must be prose"))
-            else:
-                texts[name] = text
-        return texts
 
     # -- values -------------------------------------------------------------------------
     def _values(self, node: YNode, within: str | None, path: str) -> None:

@@ -2,6 +2,7 @@
 
 from baobiao.model.types import (
     UNITS,
+    AxisNode,
     Condition,
     Form,
     Item,
@@ -9,12 +10,14 @@ from baobiao.model.types import (
     LinExpr,
     Rule,
     RuleKind,
+    Table,
     Term,
     ValueType,
 )
 
 __all__ = [
     "UNITS",
+    "AxisNode",
     "Condition",
     "Form",
     "Item",
@@ -22,6 +25,7 @@ __all__ = [
     "LinExpr",
     "Rule",
     "RuleKind",
+    "Table",
     "Term",
     "ValueType",
 ]

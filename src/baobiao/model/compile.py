@@ -17,6 +17,7 @@ from baobiao.diagnostics.core import Diagnostic, Related, Severity, diag, has_er
 from baobiao.labels import bare
 from baobiao.model.types import (
     UNITS,
+    AxisNode,
     Condition,
     Form,
     Item,
@@ -24,6 +25,7 @@ from baobiao.model.types import (
     LinExpr,
     Rule,
     RuleKind,
+    Table,
     Term,
     ValueType,
 )
@@ -734,6 +736,42 @@ def _units(ctx: _Context) -> None:
                 )
 
 
+def _nodes(axis: _Axis, ids: list[str]) -> tuple[AxisNode, ...]:
+    return tuple(
+        AxisNode(
+            i,
+            axis.entries[i].decl.label.value,
+            axis.entries[i].is_group,
+            _nodes(axis, axis.entries[i].children),
+            _notes(axis.entries[i].decl),
+        )
+        for i in ids
+    )
+
+
+def _roots(axis: _Axis) -> list[str]:
+    return [e.id for e in axis.entries.values() if e.parent is None]
+
+
+def _layout(ctx: _Context) -> list[Table]:
+    """The printed tables: the plain rows (if any carries a value), then each table."""
+    tables = []
+    plain = ctx.plain.first
+    if any(not e.is_group for e in plain.entries.values()):
+        tables.append(Table("", ctx.spec.header.title.value, tuple(ctx.notes), _nodes(plain, _roots(plain)), ()))
+    for scope in ctx.tables:
+        assert scope.table is not None
+        notes = _notes(scope.table)
+        if scope.second is None:
+            tables.append(
+                Table(scope.name, scope.table.label.value, notes, None, _nodes(scope.first, _roots(scope.first)))
+            )
+        else:
+            rows, cols = _nodes(scope.first, _roots(scope.first)), _nodes(scope.second, _roots(scope.second))
+            tables.append(Table(scope.name, scope.table.label.value, notes, rows, cols))
+    return tables
+
+
 PASSES: tuple[Pass, ...] = (_header, _collect, _sums, _parts, _named_rules, _cycles, _units)
 
 
@@ -754,6 +792,7 @@ def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
             notes=tuple(ctx.notes),
             items=tuple(ctx.items.values()),
             rules=tuple(ctx.rules),
+            tables=tuple(_layout(ctx)),
         ),
         ctx.problems,
     )

@@ -123,6 +123,35 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class AxisNode:
+    """A row or column of a table as printed: a group label (no value) or a value entry."""
+
+    id: str
+    label: str
+    is_group: bool
+    children: tuple[AxisNode, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A printed table, for layout. ``rows`` None: a single row of cells, its columns.
+    ``columns`` empty: the form's plain rows, one value each (cell id = row id)."""
+
+    id: str
+    label: str
+    notes: tuple[str, ...]
+    rows: tuple[AxisNode, ...] | None
+    columns: tuple[AxisNode, ...]
+
+    def cell_id(self, row: str | None, column: str | None) -> str:
+        if row is None:
+            assert column is not None
+            return column
+        return row if column is None else f"{row}.{column}"
+
+
+@dataclass(frozen=True, slots=True)
 class Form:
     id: str
     title: str
@@ -131,6 +160,7 @@ class Form:
     notes: tuple[str, ...]
     items: tuple[Item, ...]  # document order
     rules: tuple[Rule, ...]
+    tables: tuple[Table, ...] = ()  # printed tables, for layout; the plain rows as table "" first
     _index: Mapping[str, Item] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
