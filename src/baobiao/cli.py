@@ -15,7 +15,8 @@ from baobiao import __version__
 from baobiao.diagnostics.codes import CODES, lookup
 from baobiao.diagnostics.core import Report, Severity
 from baobiao.diagnostics.render import LANGS, RENDERERS, render_summary
-from baobiao.pipeline import SpecResult, check_data, load_previous, load_spec
+from baobiao.pipeline import SpecResult, check_data, load_previous, load_spec, render_report, resolve_spec
+from baobiao.report.backends import BACKENDS
 from baobiao.resources import builtin_specs
 from baobiao.syntax.printer import format_spec
 
@@ -117,6 +118,91 @@ def check(spec: str, data: tuple[str, ...], previous: str | None, fmt: str, lang
     if unreadable:
         raise SystemExit(EXIT_USAGE)
     raise SystemExit(EXIT_FINDINGS if any(r.errors for r in reports) else EXIT_OK)
+
+
+@main.command()
+@click.argument("spec")
+@click.argument("data")
+@click.option(
+    "--to",
+    "targets",
+    default="docx,html,txt",
+    show_default=True,
+    help="Formats to write, comma-separated: docx, html, txt.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Folder for the outputs, named after DATA (DATA.docx, DATA.html, DATA.txt).",
+)
+@click.option(
+    "--draft", is_flag=True, help="Render even with errors, marked 草稿/未通过校验, findings listed at the end."
+)
+@click.option(
+    "--templates",
+    "templates",
+    type=click.Path(file_okay=False, exists=True),
+    help="A folder of templates to use before the built-in ones (TEMPLATES/<form>/ or TEMPLATES/).",
+)
+@click.option(
+    "--width",
+    "text_width",
+    type=click.IntRange(40, 400),
+    default=100,
+    show_default=True,
+    help="Width of the plain-text tables, in display cells (a Chinese character is two).",
+)
+@_FORMAT
+@_LANG
+def render(
+    spec: str,
+    data: str,
+    targets: str,
+    out_dir: str,
+    draft: bool,
+    templates: str | None,
+    text_width: int,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Check DATA, then write the report as Word, HTML and plain text.
+
+    With errors in the data nothing is written (exit 1), unless --draft. Outputs are written
+    atomically and never over an input file. Exit status as for `check`; 2 also for template errors.
+    """
+    chosen = tuple(t.strip() for t in targets.split(",") if t.strip())
+    unknown = [t for t in chosen if t not in BACKENDS]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"unknown format {', '.join(unknown) or '(none)'}; use {', '.join(BACKENDS)}", param_hint="--to"
+        )
+    result = _spec_or_exit(spec, fmt, lang)
+    assert result.form is not None
+    spec_path = resolve_spec(spec)
+    rendered = render_report(
+        result.form,
+        Path(data),
+        result.report.sources,
+        targets=chosen,
+        out_dir=Path(out_dir),
+        draft=draft,
+        templates=Path(templates) if templates else None,
+        text_width=text_width,
+        lang=lang,
+        protected=(spec_path,) if spec_path else (),
+    )
+    _emit([rendered.report], fmt, lang)
+    for path in rendered.written:
+        click.echo(f"{'已写入' if lang == 'zh' else 'wrote'} {path}", err=True)
+    codes = {d.code for d in rendered.report.diagnostics if d.severity is Severity.ERROR}
+    if any(c.startswith(("F", "R504")) for c in codes):
+        raise SystemExit(EXIT_USAGE)
+    if not rendered.written:
+        raise SystemExit(EXIT_FINDINGS if codes else EXIT_USAGE)
+    raise SystemExit(EXIT_OK)
 
 
 @main.command()

@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from baobiao.diagnostics.core import Diagnostic, Report, diag, has_errors, sorted_diagnostics
+from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag, has_errors, sorted_diagnostics
 from baobiao.instance.check import Checked, check
 from baobiao.instance.load import Instance, load_instance
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.model import Form
 from baobiao.model.compile import compile_spec
 from baobiao.model.extend import edits_without_base, merge
+from baobiao.report.backends import BACKENDS, Options, write_atomically
+from baobiao.report.context import RenderInput, build_context, describe_findings
+from baobiao.report.env import TEMPLATE_ERRORS, environment, template_dirs, template_error
+from baobiao.report.text_table import DEFAULT_WIDTH
 from baobiao.resources import builtin_specs
 from baobiao.source import ReadError, Source, read_source
 from baobiao.syntax import ast
@@ -213,3 +217,78 @@ def _metadata_findings(form: Form, instance: Instance, previous: Instance | None
             diag("D313", None, year=str(instance.year), form=form.id, years=form.years_text(), data_path="$.meta.year")
         )
     return out
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    report: Report
+    written: tuple[Path, ...]
+
+
+def render_report(
+    form: Form,
+    path: Path,
+    spec_sources: Mapping[str, Source],
+    *,
+    targets: tuple[str, ...] = ("docx", "html", "txt"),
+    out_dir: Path = Path("."),
+    draft: bool = False,
+    templates: Path | None = None,
+    text_width: int = DEFAULT_WIDTH,
+    lang: str = "zh",
+    protected: tuple[Path, ...] = (),
+) -> RenderResult:
+    """Check a data file, then write the report in each target format. With errors nothing is
+    written, unless ``draft``: then the report is marked and lists the findings. All outputs
+    are rendered before any is written; each is written atomically; inputs are never
+    overwritten."""
+    result = check_data(form, path, spec_sources)
+    findings = list(result.report.diagnostics)
+    instance = result.instance
+    if instance is None:
+        return RenderResult(result.report, ())
+    context, problems = build_context(RenderInput(form, instance, draft=draft, lang=lang))
+    findings += problems
+    context["findings"] = describe_findings(findings, lang)
+    errors = sum(1 for d in findings if d.severity is Severity.ERROR)
+    if errors and not draft:
+        findings.append(diag("R505", None, errors=str(errors)))
+        return RenderResult(Report(result.report.path, sorted_diagnostics(findings), result.sources), ())
+    dirs = template_dirs([form.id], templates)
+    outputs: list[tuple[Path, bytes]] = []
+    inputs = {p.resolve() for p in (path, *protected)}
+    for name in targets:
+        suffix, backend = BACKENDS[name]
+        target = out_dir / f"{path.stem}{suffix}"
+        if target.resolve() in inputs:
+            findings.append(
+                diag(
+                    "F006",
+                    None,
+                    path=str(target),
+                    reason="输入文件不会被覆盖",
+                    reason_en="an input file is never overwritten",
+                )
+            )
+            continue
+        try:
+            # a fresh environment each: docxtpl switches autoescaping on in the one it is given
+            outputs.append((target, backend(environment(dirs), context, Options(text_width=text_width))))
+        except TEMPLATE_ERRORS as exc:
+            findings.append(template_error(exc, f"report{suffix}"))
+    report = Report(result.report.path, sorted_diagnostics(findings), result.sources)
+    if len(outputs) != len(targets):
+        return RenderResult(report, ())
+    written: list[Path] = []
+    for target, data in outputs:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, data)
+        except OSError as exc:
+            failure = diag("F006", None, path=str(target), reason=exc.strerror or type(exc).__name__)
+            return RenderResult(Report(report.path, (*report.diagnostics, failure), report.sources), tuple(written))
+        written.append(target)
+    return RenderResult(report, tuple(written))

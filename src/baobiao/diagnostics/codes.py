@@ -651,6 +651,65 @@ _ALL = [
             "en": "The narrative lives in the data file's report part; see docs/data-files.md.",
         },
     ),
+    # -- render ---------------------------------------------------------------------------------
+    _c(
+        "R501",
+        "narrative-syntax",
+        E,
+        {"zh": "正文中的数字写法有误：{problem}", "en": "a figure in the narrative is malformed: {problem}"},
+        {
+            "zh": "引用表中数字写成 {{{{ 编号 }}}}，例如 {{{{ weibo + wechat }}}}；花括号要成对。",
+            "en": "write figures as {{{{ id }}}}, e.g. {{{{ weibo + wechat }}}}; braces come in pairs.",
+        },
+        {
+            "zh": "正文里的数字从表中取，写成 {{{{ 编号 }}}}，正文和表格就不会不一致。",
+            "en": "Figures in the narrative come from the table as {{{{ id }}}}, so text and table agree.",
+        },
+    ),
+    _c(
+        "R502",
+        "narrative-unknown-name",
+        E,
+        {"zh": "正文引用了表中没有的编号 {name}", "en": "the narrative uses {name}, which the form does not have"},
+        {"zh": "{suggestion}", "en": "{suggestion}"},
+        {
+            "zh": "正文中 {{{{ }}}} 里只能写表式里的指标编号（矩阵表写 行编号.列编号）。",
+            "en": "Inside {{{{ }}}} use ids of the form (row.column for matrix cells).",
+        },
+    ),
+    _c(
+        "R503",
+        "narrative-unsafe",
+        E,
+        {"zh": "正文里的表达式不被允许", "en": "an expression in the narrative is not allowed"},
+        {"zh": "正文里只能引用数字并做加减。", "en": "the narrative may only use figures and add them up."},
+        {"zh": "正文在沙箱中处理，不能访问程序内部。", "en": "The narrative is rendered in a sandbox."},
+    ),
+    _c(
+        "R504",
+        "template-error",
+        E,
+        {"zh": "模板 {template} 第 {line} 行有误：{problem}", "en": "template {template}, line {line}: {problem}"},
+        {"zh": "{hint}", "en": "{hint}"},
+        {
+            "zh": "报告模板有语法错误或用了渲染数据里没有的变量。",
+            "en": "A report template has a syntax error or uses a variable the render context lacks.",
+        },
+    ),
+    _c(
+        "R505",
+        "not-rendered",
+        E,
+        {"zh": "数据有 {errors} 个错误，没有生成报告", "en": "the data has {errors} error(s): no report was written"},
+        {
+            "zh": "先改正错误；或用 --draft 生成带“草稿”标记、附检查结果的报告。",
+            "en": "fix the errors first, or use --draft for a report marked 草稿 with the findings listed.",
+        },
+        {
+            "zh": "只有通过检查的数据才生成正式报告。",
+            "en": "Only data that checks clean is rendered as a final report.",
+        },
+    ),
     # -- check ------------------------------------------------------------------------------------
     _c(
         "C401",

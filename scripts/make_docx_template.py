@@ -1,0 +1,138 @@
+"""Write templates/base/report.docx: the Word template of a report (docxtpl tags in paragraphs).
+
+Run after changing the layout: `python scripts/make_docx_template.py`. The page and styles
+follow GB/T 9704: A4; margins 37/35/28/26 mm; title 方正小标宋简体 二号; level-1 headings 黑体 三号;
+level-2 headings 楷体_GB2312 三号; body 仿宋_GB2312 三号 with a two-character first-line indent;
+page numbers at the foot. Fonts are written with their East Asian attributes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from baobiao.report.docx import BODY_FONT, HEADING1_FONT, HEADING2_FONT, TITLE_FONT, set_fonts
+
+OUT = Path(__file__).resolve().parents[1] / "templates" / "base" / "report.docx"
+SIZE_2 = Pt(22)  # 二号
+SIZE_3 = Pt(16)  # 三号
+
+
+def _style(doc, name, font, size, bold=False, align=None, indent_chars=0, base="Normal"):  # type: ignore[no-untyped-def]
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, 1)
+    if name != "Normal":
+        style.base_style = styles[base]
+    style.font.size = size
+    style.font.bold = bold
+    set_fonts(style.element, font)
+    fmt = style.paragraph_format
+    fmt.line_spacing = Pt(28)
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    if align is not None:
+        fmt.alignment = align
+    if indent_chars:
+        fmt.first_line_indent = Pt(size.pt * indent_chars)
+    return style
+
+
+def _page_number(section) -> None:  # type: ignore[no-untyped-def]
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+    run.font.size = Pt(14)
+    set_fonts(run._r, "宋体")
+
+
+def main() -> None:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    _page_number(section)
+
+    _style(doc, "Normal", BODY_FONT, SIZE_3)
+    _style(doc, "Report Title", TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "Report Body", BODY_FONT, SIZE_3, indent_chars=2)
+    _style(doc, "Report Heading 1", HEADING1_FONT, SIZE_3, indent_chars=2)
+    _style(doc, "Report Heading 2", HEADING2_FONT, SIZE_3, indent_chars=2)
+    _style(doc, "Report Signature", BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "Report Mark", HEADING1_FONT, SIZE_3, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    doc.paragraphs[0]._p.getparent().remove(doc.paragraphs[0]._p) if doc.paragraphs else None
+
+    def tag(text: str) -> None:
+        doc.add_paragraph(text, style="Normal")
+
+    def para(text: str, style: str) -> None:
+        doc.add_paragraph(text, style=style)
+
+    tag("{%p if draft %}")
+    mark = doc.add_paragraph("{{ draft_mark }}", style="Report Mark")
+    mark.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
+    tag("{%p endif %}")
+    tag("{%p for line in title %}")
+    para("{{ line }}", "Report Title")
+    tag("{%p endfor %}")
+    tag("{%p for p in preamble %}")
+    para("{{ p }}", "Report Body")
+    tag("{%p endfor %}")
+    tag("{%p for s in sections %}")
+    para("{{ s.title }}", "Report Heading 1")
+    tag("{%p for p in s.paragraphs %}")
+    para("{{ p }}", "Report Body")
+    tag("{%p endfor %}")
+    tag("{%p for t in s.tables %}")
+    tag("{{p t.subdoc }}")
+    tag("{%p endfor %}")
+    tag("{%p for sub in s.subsections %}")
+    para("{{ sub.title }}", "Report Heading 2")
+    tag("{%p for p in sub.paragraphs %}")
+    para("{{ p }}", "Report Body")
+    tag("{%p endfor %}")
+    tag("{%p for t in sub.tables %}")
+    tag("{{p t.subdoc }}")
+    tag("{%p endfor %}")
+    tag("{%p endfor %}")
+    tag("{%p endfor %}")
+    tag("{%p if attachment %}")
+    para("附件：{{ attachment }}", "Report Body")
+    tag("{%p endif %}")
+    para("{{ signature }}", "Report Signature")
+    para("{{ date }}", "Report Signature")
+    tag("{%p for t in appendix %}")
+    tag("{{p t.subdoc }}")
+    tag("{%p endfor %}")
+    tag("{%p if draft %}")
+    para("校验结果", "Report Heading 1")
+    tag("{%p for f in findings %}")
+    para("{{ f.severity }}[{{ f.code }}] {{ f.message }}（{{ f.where }}）", "Report Body")
+    tag("{%p endfor %}")
+    tag("{%p endif %}")
+
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(OUT))
+    print(f"wrote {OUT}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Checked instance -> render context: one plain structure (strings, numbers, lists, dicts)
+for every back-end. Everything is computed here — figures, numbering, table grids with their
+merges — so that templates only loop and print."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from baobiao.diagnostics.core import Diagnostic, Severity, diag, sorted_diagnostics
+from baobiao.diagnostics.render import message
+from baobiao.instance.keys import KeyIndex
+from baobiao.instance.load import Instance
+from baobiao.instance.narrative import Para, Section
+from baobiao.instance.values import format_number
+from baobiao.model import Form, Table
+from baobiao.report.layout import grid
+from baobiao.report.narrative import namespace, render_para
+
+_DIGITS = "零一二三四五六七八九"
+_NUMBERED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．])"
+)
+
+
+def chinese_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 99 -> 九十九 (section numbers)."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def numbered(level: int, n: int, heading: str) -> str:
+    """一、 / （一） / 1. before a heading, unless it is numbered already."""
+    if _NUMBERED.match(heading):
+        return heading.strip()
+    prefix = {1: f"{chinese_numeral(n)}、", 2: f"（{chinese_numeral(n)}）"}.get(level, f"{n}.")
+    return prefix + heading.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderInput:
+    form: Form
+    instance: Instance
+    draft: bool = False
+    lang: str = "zh"
+
+
+class _Builder:
+    def __init__(self, given: RenderInput) -> None:
+        self.form = given.form
+        self.instance = given.instance
+        self.problems: list[Diagnostic] = []
+        numbers: dict[str, Decimal | None] = {i.id: self._number(i.id) for i in self.form.indicators}
+        self.names = namespace(self.form, numbers)
+        self.placed: set[str] = set()
+
+    def _number(self, item_id: str) -> Decimal | None:
+        given = self.instance.values.get(item_id)
+        return given.number if given is not None else None
+
+    def value(self, item_id: str) -> str:
+        number = self._number(item_id)
+        return format_number(number) if number is not None else ""
+
+    def text(self, para: Para) -> str:
+        rendered, problems = render_para(para, self.names)
+        self.problems.extend(problems)
+        return rendered
+
+    def table(self, table: Table, caption: str | None = None) -> dict[str, Any]:
+        self.placed.add(table.id)
+        g = grid(self.form, table, self.value)
+        return {
+            "id": table.id,
+            "caption": caption or table.label,
+            "notes": list(table.notes[1:] if table.rows else table.notes) if table.columns else list(table.notes),
+            **g.as_dict(),
+        }
+
+    def tables_for(self, refs: Sequence[Para]) -> list[dict[str, Any]]:
+        """Tables a section shows: named by a table's id or label, or by a heading holding tables."""
+        keys = KeyIndex(self.form)
+        out: list[dict[str, Any]] = []
+        for ref in refs:
+            ids = keys.resolve(ref.text).ids
+            owners = [
+                t for t in self.form.tables if t.id and ({t.id} | {a.id for a in self.form.ancestors(t.id)}) & set(ids)
+            ]
+            if len(ids) != 1 or not owners:
+                names = [t.id for t in self.form.tables if t.id]
+                self.problems.append(
+                    diag(
+                        "R502",
+                        ref.span,
+                        data_path=ref.path,
+                        name=ref.text,
+                        suggestion=f"可用的表：{'、'.join(names)}",
+                        suggestion_en=f"tables: {', '.join(names)}",
+                    )
+                )
+            out.extend(self.table(t) for t in owners)
+        return out
+
+    def section(self, section: Section, level: int, n: int) -> dict[str, Any]:
+        heading = self.text(section.heading)
+        return {
+            "title": numbered(level, n, heading),
+            "level": level,
+            "paragraphs": [self.text(p) for p in section.paragraphs],
+            "tables": self.tables_for(section.tables),
+            "subsections": [self.section(s, level + 1, i) for i, s in enumerate(section.subsections, start=1)],
+        }
+
+
+def build_context(given: RenderInput) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The render context, and the problems found in the narrative's figures."""
+    b = _Builder(given)
+    narrative = given.instance.narrative
+    meta = dict(given.instance.meta)
+    agency = meta.get("agency", "")
+    year = meta.get("year", "")
+    title = [b.text(p) for p in narrative.title] or [f"{agency}{year}年度政府信息公开工作年度报告"]
+    sections = [b.section(s, 1, i) for i, s in enumerate(narrative.sections, start=1)]
+    attachment = b.text(narrative.attachment) if narrative.attachment else None
+    rest = [t for t in given.form.tables if t.id not in b.placed]
+    appendix = [b.table(t, attachment if i == 0 and attachment else None) for i, t in enumerate(rest)]
+    context: dict[str, Any] = {
+        "form": {"id": given.form.id, "title": given.form.title, "version": given.form.version or ""},
+        "meta": meta,
+        "agency": agency,
+        "year": year,
+        "title": title,
+        "preamble": [b.text(p) for p in narrative.preamble],
+        "sections": sections,
+        "attachment": attachment,
+        "signature": b.text(narrative.signature) if narrative.signature else agency,
+        "date": b.text(narrative.date) if narrative.date else "",
+        "appendix": appendix,
+        "tables": [*(t for s in sections for t in _all_tables(s)), *appendix],
+        "values": {i.id: b.value(i.id) for i in given.form.indicators},
+        "draft": given.draft,
+        "draft_mark": "草稿（未通过校验）" if given.draft else "",
+        "findings": [],  # filled in with describe_findings once every stage has spoken
+    }
+    return context, b.problems
+
+
+def describe_findings(findings: Sequence[Diagnostic], lang: str) -> list[dict[str, str]]:
+    """Findings as a draft report lists them."""
+    return [
+        {
+            "severity": ("错误" if d.severity is Severity.ERROR else "警告") if lang == "zh" else d.severity.value,
+            "code": d.code,
+            "message": message(d, lang),
+            "where": (f"{d.span.file}:{d.span.line}" if d.span else (d.data_path or "")),
+        }
+        for d in sorted_diagnostics(findings)
+    ]
+
+
+def _all_tables(section: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = list(section["tables"])
+    for sub in section["subsections"]:
+        out.extend(_all_tables(sub))
+    return out

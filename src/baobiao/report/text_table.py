@@ -1,0 +1,136 @@
+"""Tables as aligned plain text. Widths are display widths (wcwidth: a Chinese character
+takes two cells); long labels wrap, and a row's figures stand on its label's last line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from wcwidth import wcswidth, wcwidth
+
+DEFAULT_WIDTH = 100
+MIN_LABEL = 16
+
+
+def width(text: str) -> int:
+    w = wcswidth(text)
+    return w if w >= 0 else sum(max(0, wcwidth(ch)) for ch in text)
+
+
+def wrap(text: str, limit: int) -> list[str]:
+    """Break text into lines of at most ``limit`` display cells (CJK text has no spaces)."""
+    lines, line, used = [], "", 0
+    for ch in text:
+        w = max(0, wcwidth(ch))
+        if used + w > limit and line:
+            lines.append(line)
+            line, used = "", 0
+        line += ch
+        used += w
+    return [*lines, line] if line or not lines else lines
+
+
+def pad(text: str, cells: int, right: bool = False) -> str:
+    gap = max(0, cells - width(text))
+    return " " * gap + text if right else text + " " * gap
+
+
+def _label_text(cells: Sequence[Mapping[str, Any]]) -> tuple[str, list[str], int]:
+    """A body row's label: the label cells that start on it joined by ' > ', its notes, indent."""
+    labels = [c for c in cells if c["header"]]
+    text = " > ".join(str(c["text"]) for c in labels)
+    notes = [n for c in labels for n in c["notes"]]
+    indent = max((int(c["indent"]) for c in labels), default=0)
+    return text, notes, indent
+
+
+def text_table(table: Mapping[str, Any], total_width: int = DEFAULT_WIDTH) -> str:
+    """Header: the value columns' own labels; body: label, then the figures right-aligned."""
+    if not table["label_columns"]:
+        return _transposed(table, total_width)
+    header_rows: list[list[Mapping[str, Any]]] = table["header"]
+    body: list[list[Mapping[str, Any]]] = table["body"]
+    leaf_heads = _leaf_headers(header_rows, int(table["label_columns"]))
+    values = [[c for c in row if not c["header"]] for row in body]
+    count = max((len(v) for v in values), default=0)
+    col_w = [
+        max(
+            [width(str(leaf_heads[i])) if i < len(leaf_heads) else 0]
+            + [width(str(v[i]["text"])) for v in values if i < len(v)]
+            + [2]
+        )
+        for i in range(count)
+    ]
+    figures_w = sum(w + 2 for w in col_w)
+    label_w = max(MIN_LABEL, total_width - figures_w) if table["label_columns"] else 0
+    lines: list[str] = []
+    if leaf_heads:
+        corner = str(header_rows[0][0]["text"]) if table["label_columns"] else ""
+        head = corner if width(corner) <= label_w else ""
+        if corner and not head:  # a long corner note stands above the column heads
+            lines.extend(wrap(corner, total_width))
+        lines.extend(_row(head, leaf_heads, col_w, label_w, right=False))
+        lines.append("-" * min(total_width, label_w + figures_w))
+    for row, row_values in zip(body, values, strict=True):
+        label, notes, indent = _label_text(row)
+        prefix = "  " * indent
+        wrapped = [prefix + part for text in [label, *notes] for part in wrap(text, max(4, label_w - len(prefix)))]
+        for extra in wrapped[:-1]:
+            lines.append(extra.rstrip())
+        lines.extend(_row(wrapped[-1] if wrapped else "", [str(c["text"]) for c in row_values], col_w, label_w, True))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _row(label: str, cells: Sequence[str], col_w: Sequence[int], label_w: int, right: bool) -> list[str]:
+    return [pad(label, label_w) + "".join("  " + pad(c, w, right=right) for c, w in zip(cells, col_w, strict=False))]
+
+
+def _column_paths(header_rows: Sequence[Sequence[Mapping[str, Any]]], label_columns: int) -> list[list[str]]:
+    """For each value column, left to right, the headings above it, top down."""
+    if not header_rows:
+        return []
+    depth = len(header_rows)
+    grid: list[list[str | None]] = [[] for _ in range(depth)]
+    for r, row in enumerate(header_rows):
+        col = 0
+        for cell in row:
+            while col < len(grid[r]) and grid[r][col] is not None:
+                col += 1
+            for dr in range(int(cell["rowspan"])):
+                target = grid[r + dr] if r + dr < depth else None
+                if target is None:
+                    continue
+                for dc in range(int(cell["colspan"])):
+                    while len(target) <= col + dc:
+                        target.append(None)
+                    target[col + dc] = str(cell["text"])
+            col += int(cell["colspan"])
+    columns = max(len(g) for g in grid)
+    paths = []
+    for c in range(label_columns, columns):
+        path: list[str] = []
+        for r in range(depth):
+            text = grid[r][c] if c < len(grid[r]) else None
+            if text and (not path or path[-1] != text):
+                path.append(text)
+        paths.append(path)
+    return paths
+
+
+def _leaf_headers(header_rows: Sequence[Sequence[Mapping[str, Any]]], label_columns: int) -> list[str]:
+    return [p[-1] if p else "" for p in _column_paths(header_rows, label_columns)]
+
+
+def _transposed(table: Mapping[str, Any], total_width: int) -> str:
+    """A single row of many cells (table 四): one line per cell, its headings as the label."""
+    paths = _column_paths(table["header"], 0)
+    cells = table["body"][0] if table["body"] else []
+    value_w = max([width(str(c["text"])) for c in cells] + [1])
+    label_w = max(MIN_LABEL, total_width - value_w - 2)
+    lines: list[str] = []
+    for path, cell in zip(paths, cells, strict=False):
+        label = " > ".join(path)
+        wrapped = wrap(label, label_w)
+        lines.extend(w.rstrip() for w in wrapped[:-1])
+        lines.append(pad(wrapped[-1], label_w) + "  " + pad(str(cell["text"]), value_w, right=True))
+    return "\n".join(lines)
