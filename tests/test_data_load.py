@@ -60,8 +60,9 @@ def only(result: DataResult, code: str) -> Diagnostic:
 
 
 def line_of(text: str, needle: str) -> int:
-    """1-based number of the (only) line containing ``needle``."""
-    lines = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
+    """1-based number of the (only) line containing ``needle`` above the narrative (report:)."""
+    above = text.split("\nreport:", 1)[0]
+    lines = [n for n, line in enumerate(above.splitlines(), start=1) if needle in line]
     assert len(lines) == 1, needle
     return lines[0]
 
@@ -244,12 +245,13 @@ def test_same_cell_twice_under_two_spellings_at_different_levels(form2017: Form,
 
 def test_value_for_a_heading_is_refused(form2017: Form, tmp_path: Path) -> None:
     # the heading given a number, at the end of values: (its items stay nested above)
-    text = EXAMPLE_TEXT.rstrip("\n") + "\n  一、主动公开情况: 5\n"
+    end_of_values = "    （三）接受培训人员数: 50\n"
+    text = EXAMPLE_TEXT.replace(end_of_values, end_of_values + "  一、主动公开情况: 5\n")
     result = check_text(form2017, tmp_path, text)
     assert codes(result) == ["D310"]
     d = result.report.diagnostics[0]
     assert "一、主动公开情况" in message(d, "zh")
-    assert d.span is not None and d.span.line == len(text.splitlines())
+    assert d.span is not None and d.span.line == text.splitlines().index("  一、主动公开情况: 5") + 1
 
 
 def test_value_for_a_sub_heading_is_refused(form2017: Form, tmp_path: Path) -> None:
