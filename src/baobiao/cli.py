@@ -205,6 +205,34 @@ def render(
     raise SystemExit(EXIT_OK)
 
 
+@main.group()
+def templates() -> None:
+    """Inspect report templates."""
+
+
+@templates.command("check")
+@click.argument("spec")
+@click.option(
+    "--templates",
+    "folder",
+    type=click.Path(file_okay=False, exists=True),
+    help="A folder of templates used before the built-in ones.",
+)
+@_FORMAT
+@_LANG
+def templates_check(spec: str, folder: str | None, fmt: str, lang: str) -> None:
+    """List variables SPEC's templates use that the render context lacks, and items no template shows."""
+    from baobiao.report.inspect import check_templates
+
+    result = _spec_or_exit(spec, fmt, lang)
+    assert result.form is not None
+    problems, summary = check_templates(result.form, Path(folder) if folder else None)
+    for line in summary:
+        click.echo(line, err=True)
+    _emit([Report(spec, tuple(problems))], fmt, lang)
+    raise SystemExit(EXIT_USAGE if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK)
+
+
 @main.command()
 @click.argument("spec")
 @_LANG

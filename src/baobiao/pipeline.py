@@ -158,6 +158,7 @@ def check_data(
     if instance is not None and not has_errors(problems):
         checked = check(form, instance, previous)
         findings.extend(checked.findings)
+        findings.extend(build_context(RenderInput(form, instance))[1])  # figures in the narrative
     not_checked = checked.not_checked if checked else ()
     report = Report(name, sorted_diagnostics(findings), sources, not_checked)
     return DataResult(instance, checked, report, sources)
@@ -245,13 +246,12 @@ def render_report(
     written, unless ``draft``: then the report is marked and lists the findings. All outputs
     are rendered before any is written; each is written atomically; inputs are never
     overwritten."""
-    result = check_data(form, path, spec_sources)
+    result = check_data(form, path, spec_sources)  # checks the narrative's figures too
     findings = list(result.report.diagnostics)
     instance = result.instance
     if instance is None:
         return RenderResult(result.report, ())
-    context, problems = build_context(RenderInput(form, instance, draft=draft, lang=lang))
-    findings += problems
+    context, _ = build_context(RenderInput(form, instance, draft=draft, lang=lang))
     context["findings"] = describe_findings(findings, lang)
     errors = sum(1 for d in findings if d.severity is Severity.ERROR)
     if errors and not draft:

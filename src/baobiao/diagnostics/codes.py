@@ -710,6 +710,34 @@ _ALL = [
             "en": "Only data that checks clean is rendered as a final report.",
         },
     ),
+    _c(
+        "R506",
+        "template-unknown-variable",
+        E,
+        {
+            "zh": "模板 {template} 第 {line} 行用了渲染数据里没有的变量 {name}",
+            "en": "template {template}, line {line}, uses {name}, which the render context lacks",
+        },
+        {"zh": "可用的变量：{known}", "en": "variables available: {known}"},
+        {
+            "zh": "模板只能使用渲染数据里的变量；拼错的变量名在渲染时才会出错。",
+            "en": "Templates may use the render context's variables only; a misspelt one fails at render time.",
+        },
+    ),
+    _c(
+        "R507",
+        "field-not-shown",
+        W,
+        {
+            "zh": "没有模板显示表式的 {count} 个栏目：{names}",
+            "en": "no template shows {count} item(s) of the form: {names}",
+        },
+        {
+            "zh": "在模板中输出 sections 和 appendix（或 tables），表格就会完整显示。",
+            "en": "print sections and appendix (or tables) in a template to show every table.",
+        },
+        {"zh": "报告应当显示统计表的全部栏目。", "en": "A report should show every item of its tables."},
+    ),
     # -- check ------------------------------------------------------------------------------------
     _c(
         "C401",

@@ -16,6 +16,7 @@ from baobiao.instance.keys import KeyIndex
 from baobiao.instance.load import Instance
 from baobiao.instance.narrative import Para, Section
 from baobiao.instance.values import format_number
+from baobiao.labels import bare
 from baobiao.model import Form, Table
 from baobiao.report.layout import grid
 from baobiao.report.narrative import namespace, render_para
@@ -73,17 +74,20 @@ class _Builder:
         self.problems.extend(problems)
         return rendered
 
-    def table(self, table: Table, caption: str | None = None) -> dict[str, Any]:
+    def table(self, table: Table, caption: str | None = None, heading: str = "") -> dict[str, Any]:
+        """A table's grid; ``show_caption`` is false where the section heading above says it."""
         self.placed.add(table.id)
         g = grid(self.form, table, self.value)
+        shown = caption or table.label
         return {
             "id": table.id,
-            "caption": caption or table.label,
+            "caption": shown,
+            "show_caption": _bare(shown) != _bare(heading),
             "notes": list(table.notes[1:] if table.rows else table.notes) if table.columns else list(table.notes),
             **g.as_dict(),
         }
 
-    def tables_for(self, refs: Sequence[Para]) -> list[dict[str, Any]]:
+    def tables_for(self, refs: Sequence[Para], heading: str = "") -> list[dict[str, Any]]:
         """Tables a section shows: named by a table's id or label, or by a heading holding tables."""
         keys = KeyIndex(self.form)
         out: list[dict[str, Any]] = []
@@ -104,16 +108,17 @@ class _Builder:
                         suggestion_en=f"tables: {', '.join(names)}",
                     )
                 )
-            out.extend(self.table(t) for t in owners)
+            out.extend(self.table(t, heading=heading) for t in owners)
         return out
 
     def section(self, section: Section, level: int, n: int) -> dict[str, Any]:
         heading = self.text(section.heading)
+        title = numbered(level, n, heading)
         return {
-            "title": numbered(level, n, heading),
+            "title": title,
             "level": level,
             "paragraphs": [self.text(p) for p in section.paragraphs],
-            "tables": self.tables_for(section.tables),
+            "tables": self.tables_for(section.tables, title),
             "subsections": [self.section(s, level + 1, i) for i, s in enumerate(section.subsections, start=1)],
         }
 
@@ -162,6 +167,10 @@ def describe_findings(findings: Sequence[Diagnostic], lang: str) -> list[dict[st
         }
         for d in sorted_diagnostics(findings)
     ]
+
+
+def _bare(text: str) -> str:
+    return bare(text) if text else ""
 
 
 def _all_tables(section: Mapping[str, Any]) -> list[dict[str, Any]]:

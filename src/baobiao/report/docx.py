@@ -101,11 +101,12 @@ def _write(cell: Any, text: str, notes: list[str], bold: bool, align: Any, inden
 
 
 def _table(subdoc: Any, t: dict[str, Any]) -> None:
-    caption = subdoc.add_paragraph()
-    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = caption.add_run(str(t["caption"]))
-    run.bold = True
-    set_fonts(run._r, HEADING1_FONT)
+    if t["show_caption"]:
+        caption = subdoc.add_paragraph()
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = caption.add_run(str(t["caption"]))
+        run.bold = True
+        set_fonts(run._r, HEADING1_FONT)
     rows = [*t["header"], *t["body"]]
     width = int(t["width"])
     table = subdoc.add_table(rows=len(rows), cols=width)

@@ -17,12 +17,17 @@ def width(text: str) -> int:
     return w if w >= 0 else sum(max(0, wcwidth(ch)) for ch in text)
 
 
+# Chinese line breaking: these may not begin a line (they stay at the end of the previous one).
+NO_LINE_START = set("）)]】〕〉》」』，。、；：！？,.;:!?%％”’")
+
+
 def wrap(text: str, limit: int) -> list[str]:
-    """Break text into lines of at most ``limit`` display cells (CJK text has no spaces)."""
+    """Break text into lines of at most ``limit`` display cells (CJK text has no spaces); a
+    closing bracket or punctuation mark is never put at the start of a line."""
     lines, line, used = [], "", 0
     for ch in text:
         w = max(0, wcwidth(ch))
-        if used + w > limit and line:
+        if used + w > limit and line and ch not in NO_LINE_START:
             lines.append(line)
             line, used = "", 0
         line += ch
@@ -35,13 +40,21 @@ def pad(text: str, cells: int, right: bool = False) -> str:
     return " " * gap + text if right else text + " " * gap
 
 
-def _label_text(cells: Sequence[Mapping[str, Any]]) -> tuple[str, list[str], int]:
-    """A body row's label: the label cells that start on it joined by ' > ', its notes, indent."""
+def _label_lines(cells: Sequence[Mapping[str, Any]], level: int) -> tuple[list[tuple[str, int]], int]:
+    """A body row's label cells: group labels that start on this row come first, each on a
+    line of its own; the row's own label last. Returns ((text, indent) lines, new level)."""
     labels = [c for c in cells if c["header"]]
-    text = " > ".join(str(c["text"]) for c in labels)
-    notes = [n for c in labels for n in c["notes"]]
-    indent = max((int(c["indent"]) for c in labels), default=0)
-    return text, notes, indent
+    lines: list[tuple[str, int]] = []
+    for c in labels[:-1]:
+        lines.append((str(c["text"]), level))
+        lines.extend((n, level) for n in c["notes"])
+        level += 1
+    if labels:
+        own = labels[-1]
+        indent = level + int(own["indent"])
+        lines.append((str(own["text"]), indent))
+        lines.extend((n, indent) for n in own["notes"])
+    return lines, level
 
 
 def text_table(table: Mapping[str, Any], total_width: int = DEFAULT_WIDTH) -> str:
@@ -71,13 +84,18 @@ def text_table(table: Mapping[str, Any], total_width: int = DEFAULT_WIDTH) -> st
             lines.extend(wrap(corner, total_width))
         lines.extend(_row(head, leaf_heads, col_w, label_w, right=False))
         lines.append("-" * min(total_width, label_w + figures_w))
+    open_groups: list[int] = []  # rows left under each open group label
     for row, row_values in zip(body, values, strict=True):
-        label, notes, indent = _label_text(row)
-        prefix = "  " * indent
-        wrapped = [prefix + part for text in [label, *notes] for part in wrap(text, max(4, label_w - len(prefix)))]
+        level = len(open_groups)
+        label_lines, _ = _label_lines(row, level)
+        open_groups.extend(int(c["rowspan"]) for c in row if c["header"] and int(c["rowspan"]) > 1)
+        wrapped = [
+            "  " * indent + part for text, indent in label_lines for part in wrap(text, max(4, label_w - 2 * indent))
+        ]
         for extra in wrapped[:-1]:
             lines.append(extra.rstrip())
         lines.extend(_row(wrapped[-1] if wrapped else "", [str(c["text"]) for c in row_values], col_w, label_w, True))
+        open_groups = [n - 1 for n in open_groups if n > 1]
     return "\n".join(line.rstrip() for line in lines)
 
 
