@@ -235,6 +235,68 @@ def templates_check(spec: str, folder: str | None, fmt: str, lang: str) -> None:
 
 @main.command()
 @click.argument("spec")
+@click.option(
+    "--templates",
+    "folder",
+    type=click.Path(file_okay=False, exists=True),
+    help="A folder of templates to test, used before the built-in ones.",
+)
+@click.option(
+    "-n",
+    "examples",
+    type=click.IntRange(1, 100_000),
+    default=100,
+    show_default=True,
+    help="How many valid instances to generate.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed, the same instances.")
+@click.option("--to", "targets", default="txt,html,docx", show_default=True, help="Formats to render.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    default="fuzz-failure.yaml",
+    show_default=True,
+    help="Where the smallest failing instance is saved, as a data file.",
+)
+def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, out: str) -> None:
+    """Render N generated valid instances of SPEC through its templates; report any crash,
+    undefined variable or value missing from an output, and save the smallest failing
+    instance as a data file that `check` and `render` accept.
+
+    Exit status: 0 nothing found, 1 a failing instance was found, 2 usage or spec errors.
+    """
+    from baobiao.testing.fuzz import fuzz as run_fuzz
+    from baobiao.testing.solver import Infeasible
+
+    chosen = tuple(t.strip() for t in targets.split(",") if t.strip())
+    if not chosen or any(t not in BACKENDS for t in chosen):
+        raise click.BadParameter(f"use some of {', '.join(BACKENDS)}", param_hint="--to")
+    result = _spec_or_exit(spec, "human", "zh")
+    assert result.form is not None
+    try:
+        found = run_fuzz(
+            result.form,
+            examples=examples,
+            seed=seed,
+            templates=Path(folder) if folder else None,
+            targets=chosen,
+            save_to=Path(out),
+        )
+    except Infeasible as exc:
+        click.echo(f"baobiao: the rules of {spec} admit no data ({exc})", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    if found.failure is None:
+        click.echo(f"{found.examples} instances rendered without problems", err=True)
+        raise SystemExit(EXIT_OK)
+    for problem in found.problems:
+        click.echo(problem)
+    click.echo(f"smallest failing instance saved to {found.saved}", err=True)
+    raise SystemExit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("spec")
 @_LANG
 def fmt(spec: str, lang: str) -> None:
     """Print SPEC in canonical form (the file itself is not changed)."""

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.table import _Cell
 from docxtpl import DocxTemplate
 from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
@@ -112,16 +113,19 @@ def _table(subdoc: Any, t: dict[str, Any]) -> None:
     table = subdoc.add_table(rows=len(rows), cols=width)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _borders(table)
+    # Write every cell through its w:tc first (table.cell() is slow on big tables), then
+    # merge, last merge first, so that earlier positions are not disturbed.
+    tcs = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
     taken: set[tuple[int, int]] = set()
+    merges: list[tuple[int, int, int, int]] = []
     for r, row in enumerate(rows):
         c = 0
         for cell in row:
             while (r, c) in taken:
                 c += 1
             rs, cs = int(cell["rowspan"]), int(cell["colspan"])
-            target = table.cell(r, c)
             if rs > 1 or cs > 1:
-                target = target.merge(table.cell(r + rs - 1, c + cs - 1))
+                merges.append((r, c, rs, cs))
             for dr in range(rs):
                 for dc in range(cs):
                     taken.add((r + dr, c + dc))
@@ -133,8 +137,11 @@ def _table(subdoc: Any, t: dict[str, Any]) -> None:
                 if header_row
                 else WD_ALIGN_PARAGRAPH.LEFT
             )
+            target = _Cell(tcs[r][c], table)
             _write(target, str(cell["text"]), list(cell["notes"]), header_row, align, int(cell["indent"]))
             c += cs
+    for r, c, rs, cs in reversed(merges):
+        table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
     _widths(table, _column_widths(t))
     for note in t["notes"]:
         p = subdoc.add_paragraph()

@@ -75,7 +75,7 @@ def check_templates(form: Form, extra: Path | None = None) -> tuple[list[Diagnos
                 problems.append(
                     diag(
                         "R506",
-                        None,
+                        Span(str(filename), line, 1, line, 2),
                         template=filename,
                         line=str(line),
                         name=var,

@@ -1,0 +1,28 @@
+"""Property-based testing for forms and templates: hypothesis strategies derived from any
+compiled form (see :mod:`baobiao.testing.strategies`) and ``baobiao fuzz``."""
+
+from baobiao.testing.solver import Infeasible
+from baobiao.testing.strategies import (
+    Broken,
+    Messy,
+    broken_instances,
+    holds,
+    instance_yaml,
+    make_instance,
+    messy_data_files,
+    metas,
+    valid_instances,
+)
+
+__all__ = [
+    "Broken",
+    "Infeasible",
+    "Messy",
+    "broken_instances",
+    "holds",
+    "instance_yaml",
+    "make_instance",
+    "messy_data_files",
+    "metas",
+    "valid_instances",
+]

@@ -1,0 +1,208 @@
+"""Hypothesis strategies derived from any compiled form (no per-form code).
+
+- :func:`valid_instances`: instances that satisfy every rule of the form (sums, 其中 rows,
+  flow balances, inequalities, decimals, signs), from zeros to large values;
+- :func:`broken_instances`: a valid instance with one cell changed, with the rules that must
+  now fail;
+- :func:`messy_data_files`: YAML text of a valid instance as people type it (full-width digits,
+  thousands commas, stray spaces, half-width brackets, "1、", blanks as "-", "/", "无");
+- :func:`instance_yaml`: an instance as a data file that ``check`` and ``render`` accept.
+
+Example::
+
+    from hypothesis import given
+    from baobiao.pipeline import load_spec
+    from baobiao.testing import valid_instances
+
+    form = load_spec("gov-disclosure-2021").form
+
+    @given(valid_instances(form))
+    def test_my_template(instance): ...
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+
+import yaml
+from hypothesis import strategies as st
+
+from baobiao.instance.load import CellValue, Instance
+from baobiao.instance.values import format_number
+from baobiao.model import Form, Rule
+from baobiao.testing.solver import LinearSystem, applicable, linear_system, solve
+
+DEFAULT_LEVEL = "县级政府部门"
+
+
+@functools.lru_cache(maxsize=64)
+def _system(form: Form, meta_items: frozenset[tuple[str, str]]) -> LinearSystem:
+    return linear_system(form, dict(meta_items))
+
+
+def _levels(form: Form) -> list[str]:
+    levels = {v for r in form.rules if r.condition and r.condition.field == "level" for v in r.condition.values}
+    return [DEFAULT_LEVEL, *sorted(levels)]
+
+
+def metas(form: Form) -> st.SearchStrategy[dict[str, str]]:
+    """meta: agency, a year the form applies to, the form's id and an agency level."""
+    start, end = form.years or (2000, None)
+    years = st.integers(start, end if end is not None else start + 10)
+    return st.builds(
+        lambda year, level: {"agency": "某某机关", "year": str(year), "form": form.id, "level": level},
+        years,
+        st.sampled_from(_levels(form)),
+    )
+
+
+def _targets(form: Form) -> st.SearchStrategy[list[int]]:
+    """Target values per cell (in units of its last decimal place): either a few cells get a
+    target and the rest 0 (examples that shrink fast, by dropping targets), or every cell gets a
+    small one. Negative targets go to signed cells only."""
+    cells = form.indicators
+    signed = [bool(c.value_type and c.value_type.signed) for c in cells]
+    value = st.one_of(st.integers(0, 20), st.integers(-20, 10**4), st.integers(0, 10**9))
+    picks = st.lists(st.tuples(st.integers(0, len(cells) - 1), value), max_size=len(cells))
+
+    def spread(pairs: list[tuple[int, int]]) -> list[int]:
+        targets = [0] * len(cells)
+        for k, v in pairs:
+            targets[k] = v if signed[k] else abs(v)
+        return targets
+
+    # Sparse tables (a few figures, the rest 0) shrink fast; dense ones fill every cell.
+    dense = st.lists(st.integers(0, 50), min_size=len(cells), max_size=len(cells))
+    return st.one_of(picks.map(spread), dense)
+
+
+def make_instance(form: Form, meta: Mapping[str, str], values: Mapping[str, Decimal | None]) -> Instance:
+    cells = {
+        i: CellValue(i, v, format_number(v) if v is not None else "", f"$.values.{i}", None) for i, v in values.items()
+    }
+    year = int(meta["year"]) if str(meta.get("year", "")).isdigit() else None
+    return Instance("<generated>", MappingProxyType(dict(meta)), year, MappingProxyType(cells))
+
+
+@st.composite
+def valid_instances(draw: st.DrawFn, form: Form) -> Instance:
+    """An instance satisfying every rule of ``form`` that applies to its meta."""
+    meta = draw(metas(form))
+    system = _system(form, frozenset(meta.items()))
+    values = solve(system, draw(_targets(form)))
+    return make_instance(form, meta, values)
+
+
+def holds(rule: Rule, values: Mapping[str, Decimal | None]) -> bool | None:
+    """Whether an exact rule holds for these values (None: a cell is blank)."""
+    total = rule.left.constant - rule.right.constant
+    for sign, expr in ((1, rule.left), (-1, rule.right)):
+        for t in expr.terms:
+            v = values.get(t.id)
+            if v is None:
+                return None
+            total += sign * t.coef * v
+    return {
+        "=": total == 0,
+        "<=": total <= 0,
+        ">=": total >= 0,
+        "<": total < 0,
+        ">": total > 0,
+    }[rule.op]
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A valid instance with ``cell`` changed from ``original`` to ``value``; ``failing`` are
+    the ids of the rules that now fail."""
+
+    instance: Instance
+    cell: str
+    original: Decimal
+    value: Decimal
+    failing: frozenset[str]
+
+
+@st.composite
+def broken_instances(draw: st.DrawFn, form: Form) -> Broken:
+    valid = draw(valid_instances(form))
+    rules = [r for r in form.rules if applicable(r, valid.meta)]
+    in_equalities = sorted({i for r in rules if r.op == "=" for i in r.ids})
+    cell = draw(st.sampled_from(in_equalities))
+    item = form.item(cell)
+    assert item.value_type is not None
+    unit = Decimal(1).scaleb(-item.value_type.decimals)
+    original = valid.values[cell].number
+    assert original is not None
+    step = draw(st.integers(1, 1000)) * unit
+    down = draw(st.booleans()) and (item.value_type.signed or original - step >= 0)
+    value = original - step if down else original + step
+    values = {i: c.number for i, c in valid.values.items()} | {cell: value}
+    failing = frozenset(r.id for r in rules if cell in r.ids and holds(r, values) is False)
+    return Broken(make_instance(form, valid.meta, values), cell, original, value, failing)
+
+
+def instance_yaml(form: Form, instance: Instance) -> str:
+    """A data file holding the instance, keyed by ids (``check`` and ``render`` accept it)."""
+    doc = {
+        "meta": dict(instance.meta),
+        "values": {i: (c.text if c.number is None else format_number(c.number)) for i, c in instance.values.items()},
+    }
+    header = f"# generated by baobiao.testing for form {form.id}\n"
+    return header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
+
+
+_FULL_WIDTH = str.maketrans("0123456789,.-", "０１２３４５６７８９，．－")
+_HALF_BRACKETS = str.maketrans("（）：", "():")
+BLANKS = ("-", "/", "无", "—", "")
+
+
+def _messy_label(draw: st.DrawFn, label: str) -> str:
+    if draw(st.booleans()):
+        label = label.translate(_HALF_BRACKETS)
+    if draw(st.booleans()) and len(label) > 2:
+        at = draw(st.integers(1, len(label) - 1))
+        label = label[:at] + " " + label[at:]
+    if draw(st.booleans()):
+        label = label.replace(".", "、", 1)
+    return label
+
+
+def _messy_number(draw: st.DrawFn, value: Decimal) -> str:
+    text = format_number(value)
+    if abs(value) >= 1000 and "." not in text and draw(st.booleans()):
+        text = f"{int(value):,}"
+    if draw(st.booleans()):
+        text = text.translate(_FULL_WIDTH)
+    return text
+
+
+@dataclass(frozen=True)
+class Messy:
+    """YAML text of ``instance`` typed messily; ``blanks`` are the cells left blank in it."""
+
+    text: str
+    instance: Instance
+    blanks: frozenset[str]
+
+
+@st.composite
+def messy_data_files(draw: st.DrawFn, form: Form, blanks: bool = True) -> Messy:
+    instance = draw(valid_instances(form))
+    values: dict[str, str] = {}
+    blank: set[str] = set()
+    for cell_id, cell in instance.values.items():
+        path = [a.label for a in form.ancestors(cell_id)] + [form.item(cell_id).label]
+        key = cell_id if draw(st.booleans()) else " > ".join(_messy_label(draw, p) for p in path)
+        if blanks and draw(st.integers(0, 30)) == 0:
+            values[key] = draw(st.sampled_from(BLANKS))
+            blank.add(cell_id)
+        else:
+            assert cell.number is not None
+            values[key] = _messy_number(draw, cell.number)
+    text = yaml.safe_dump({"meta": dict(instance.meta), "values": values}, allow_unicode=True, sort_keys=False)
+    return Messy(text, instance, frozenset(blank))
