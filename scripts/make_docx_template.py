@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -47,6 +47,7 @@ def _style(doc, name, font, size, bold=False, align=None, indent_chars=0, base="
 def _page_number(section) -> None:  # type: ignore[no-untyped-def]
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("— ").font.size = Pt(14)
     run = p.add_run()
     for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
         if kind:
@@ -59,6 +60,7 @@ def _page_number(section) -> None:  # type: ignore[no-untyped-def]
         run._r.append(el)
     run.font.size = Pt(14)
     set_fonts(run._r, "宋体")
+    p.add_run(" —").font.size = Pt(14)
 
 
 def main() -> None:
@@ -71,11 +73,14 @@ def main() -> None:
     _page_number(section)
 
     _style(doc, "Normal", BODY_FONT, SIZE_3)
-    _style(doc, "Report Title", TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER)
+    title = _style(doc, "Report Title", TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER)
+    title.paragraph_format.line_spacing = Pt(35)
     _style(doc, "Report Body", BODY_FONT, SIZE_3, indent_chars=2)
     _style(doc, "Report Heading 1", HEADING1_FONT, SIZE_3, indent_chars=2)
     _style(doc, "Report Heading 2", HEADING2_FONT, SIZE_3, indent_chars=2)
     _style(doc, "Report Signature", BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    date = _style(doc, "Report Date", BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    date.paragraph_format.right_indent = Pt(SIZE_3.pt * 4)  # the date stands four characters in
     _style(doc, "Report Mark", HEADING1_FONT, SIZE_3, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     doc.paragraphs[0]._p.getparent().remove(doc.paragraphs[0]._p) if doc.paragraphs else None
@@ -93,6 +98,7 @@ def main() -> None:
     tag("{%p for line in title %}")
     para("{{ line }}", "Report Title")
     tag("{%p endfor %}")
+    para("", "Normal")  # a blank line between title and body
     tag("{%p for p in preamble %}")
     para("{{ p }}", "Report Body")
     tag("{%p endfor %}")
@@ -117,8 +123,12 @@ def main() -> None:
     tag("{%p if attachment %}")
     para("附件：{{ attachment }}", "Report Body")
     tag("{%p endif %}")
+    para("", "Normal")
     para("{{ signature }}", "Report Signature")
-    para("{{ date }}", "Report Signature")
+    para("{{ date }}", "Report Date")
+    tag("{%p if appendix %}")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # the attachment starts a new page
+    tag("{%p endif %}")
     tag("{%p for t in appendix %}")
     tag("{{p t.subdoc }}")
     tag("{%p endfor %}")

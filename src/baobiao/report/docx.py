@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -28,6 +28,7 @@ HEADING1_FONT = "黑体"
 HEADING2_FONT = "楷体_GB2312"
 LATIN_FONT = "Times New Roman"
 TABLE_SIZE = Pt(10.5)  # 五号
+WIDE_TABLE_SIZE = Pt(9)  # 小五, for tables of more than six figure columns
 TEXT_WIDTH_TWIPS = 8844  # A4 (11906) less margins of 28 mm and 26 mm, in twentieths of a point
 
 
@@ -78,32 +79,59 @@ def _widths(table: Any, widths: list[int]) -> None:
 
 
 def _column_widths(t: dict[str, Any]) -> list[int]:
+    """Figure columns as narrow as their headings allow; the label columns share the rest, the
+    innermost (which holds the longest labels) taking half of it."""
     width, labels = int(t["width"]), int(t["label_columns"])
     if labels == 0:
         return [TEXT_WIDTH_TWIPS // width] * width
-    if labels == 1 and width == 3 and not t["header"][0][0]["text"].startswith("（"):  # label | unit | value
-        return [int(TEXT_WIDTH_TWIPS * 0.7), int(TEXT_WIDTH_TWIPS * 0.1), int(TEXT_WIDTH_TWIPS * 0.2)]
     values = width - labels
-    value_w = max(700, int(TEXT_WIDTH_TWIPS * 0.55) // max(1, values))
-    label_w = max(600, (TEXT_WIDTH_TWIPS - value_w * values) // labels)
-    return [label_w] * labels + [value_w] * values
+    value_w = min(1800, max(820, int(TEXT_WIDTH_TWIPS * 0.5) // max(1, values)))
+    rest = TEXT_WIDTH_TWIPS - value_w * values
+    if labels == 1:
+        return [rest] + [value_w] * values
+    outer = rest // 2 // (labels - 1)
+    return [outer] * (labels - 1) + [rest - outer * (labels - 1)] + [value_w] * values
 
 
-def _write(cell: Any, text: str, notes: list[str], bold: bool, align: Any, indent: int) -> None:
+def _compact(paragraph: Any) -> None:
+    """Single spacing and no first-line indent: table text does not follow the body's 28 pt grid."""
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing = 1.0
+    fmt.first_line_indent = Pt(0)
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+
+
+def _write(cell: Any, text: str, notes: list[str], bold: bool, align: Any, indent: int, size: Any) -> None:
     paragraph = cell.paragraphs[0]
+    _compact(paragraph)
     paragraph.alignment = align
     if indent:
-        paragraph.paragraph_format.left_indent = Pt(10.5 * indent)
+        paragraph.paragraph_format.left_indent = Pt(size.pt * indent)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     for i, piece in enumerate([text, *notes]):
         run = paragraph.add_run(piece if i == 0 else "\n" + piece)
-        run.font.size = TABLE_SIZE
+        run.font.size = size
         run.bold = bold
         set_fonts(run._r, BODY_FONT)
 
 
+def _row_properties(table: Any, header_rows: int) -> None:
+    """Rows never break across pages; header rows repeat on every page."""
+    for r, tr in enumerate(table._tbl.tr_lst):
+        tr_pr = tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if r < header_rows:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def _table(subdoc: Any, t: dict[str, Any]) -> None:
+    size = WIDE_TABLE_SIZE if int(t["width"]) - int(t["label_columns"]) > 6 else TABLE_SIZE
     if t["show_caption"]:
         caption = subdoc.add_paragraph()
+        _compact(caption)
+        caption.paragraph_format.space_before = Pt(12)
+        caption.paragraph_format.space_after = Pt(6)
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = caption.add_run(str(t["caption"]))
         run.bold = True
@@ -138,15 +166,17 @@ def _table(subdoc: Any, t: dict[str, Any]) -> None:
                 else WD_ALIGN_PARAGRAPH.LEFT
             )
             target = _Cell(tcs[r][c], table)
-            _write(target, str(cell["text"]), list(cell["notes"]), header_row, align, int(cell["indent"]))
+            _write(target, str(cell["text"]), list(cell["notes"]), header_row, align, int(cell["indent"]), size)
             c += cs
     for r, c, rs, cs in reversed(merges):
         table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
     _widths(table, _column_widths(t))
+    _row_properties(table, len(t["header"]))
     for note in t["notes"]:
         p = subdoc.add_paragraph()
+        _compact(p)
         r = p.add_run(str(note))
-        r.font.size = TABLE_SIZE
+        r.font.size = size
         set_fonts(r._r, BODY_FONT)
 
 
