@@ -10,6 +10,7 @@ satisfies them; cross-year rules are left out (an instance has no previous year)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +28,7 @@ class Infeasible(Exception):
     """The form's rules admit no values near the targets (a contradictory spec)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, for the cache of MILP parts
 class LinearSystem:
     """A form's rules as matrices over its cells, each cell in units of 10^-decimals."""
 
@@ -92,31 +93,36 @@ def linear_system(form: Form, meta: Mapping[str, str]) -> LinearSystem:
     )
 
 
+@functools.lru_cache(maxsize=32)
+def _problem(system: LinearSystem) -> tuple[csr_matrix, list[LinearConstraint], np.ndarray, Bounds]:
+    """The parts of the MILP that do not depend on the targets, built once per system."""
+    n = system.size
+    eye = identity(n, format="csr")
+    # variables: x (integers, in units), then over and under (x - t = over - under), both >= 0
+    distance = hstack([eye, -eye, eye]).tocsr()
+    fixed = []
+    if system.eq.shape[0]:
+        matrix = hstack([system.eq, csr_matrix((system.eq.shape[0], 2 * n))]).tocsr()
+        fixed.append(LinearConstraint(matrix, system.eq_rhs, system.eq_rhs))
+    if system.ub.shape[0]:
+        matrix = hstack([system.ub, csr_matrix((system.ub.shape[0], 2 * n))]).tocsr()
+        fixed.append(LinearConstraint(matrix, -np.inf, system.ub_rhs))
+    integrality = np.concatenate([np.ones(n), np.zeros(2 * n)])
+    bounds = Bounds(
+        np.concatenate([system.lower, np.zeros(2 * n)]),
+        np.concatenate([np.full(n, MAX_VALUE), np.full(2 * n, np.inf)]),
+    )
+    return distance, fixed, integrality, bounds
+
+
 def solve(system: LinearSystem, targets: Sequence[int]) -> dict[str, Decimal]:
     """Values nearest the targets (in units of each cell's last decimal place) that satisfy
     every rule of the system. Raises Infeasible."""
     n = system.size
+    distance, fixed, integrality, bounds = _problem(system)
     t = np.clip(np.array(targets, dtype=float), system.lower, MAX_VALUE)
-    eye = identity(n, format="csr")
-    # variables: x (integers, in units), over and under (x - t = over - under), both >= 0
-    constraints = [LinearConstraint(hstack([eye, -eye, eye]).tocsr(), t, t)]
-    if system.eq.shape[0]:
-        constraints.append(
-            LinearConstraint(
-                hstack([system.eq, csr_matrix((system.eq.shape[0], 2 * n))]).tocsr(), system.eq_rhs, system.eq_rhs
-            )
-        )
-    if system.ub.shape[0]:
-        constraints.append(
-            LinearConstraint(
-                hstack([system.ub, csr_matrix((system.ub.shape[0], 2 * n))]).tocsr(), -np.inf, system.ub_rhs
-            )
-        )
     cost = np.concatenate([np.zeros(n), np.ones(2 * n)])
-    integrality = np.concatenate([np.ones(n), np.zeros(2 * n)])
-    lower = np.concatenate([system.lower, np.zeros(2 * n)])
-    upper = np.concatenate([np.full(n, MAX_VALUE), np.full(2 * n, np.inf)])
-    result = milp(cost, constraints=constraints, integrality=integrality, bounds=Bounds(lower, upper))
+    result = milp(cost, constraints=[LinearConstraint(distance, t, t), *fixed], integrality=integrality, bounds=bounds)
     if not result.success or result.x is None:
         raise Infeasible(str(result.message))
     units = np.rint(result.x[:n]).astype(np.int64)
