@@ -24,8 +24,9 @@ def main() -> None:
     assert form is not None
     made: list[object] = []
 
-    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=n, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
     @given(valid_instances(form))
     def collect(instance: object) -> None:
         made.append(instance)

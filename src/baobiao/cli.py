@@ -266,8 +266,8 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
 
     Exit status: 0 nothing found, 1 a failing instance was found, 2 usage or spec errors.
     """
+    from baobiao.model.linear import Infeasible
     from baobiao.testing.fuzz import fuzz as run_fuzz
-    from baobiao.testing.solver import Infeasible
 
     chosen = tuple(t.strip() for t in targets.split(",") if t.strip())
     if not chosen or any(t not in BACKENDS for t in chosen):

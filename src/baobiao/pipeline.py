@@ -14,6 +14,7 @@ from types import MappingProxyType
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag, has_errors, sorted_diagnostics
 from baobiao.instance.check import Checked, check
 from baobiao.instance.load import Instance, load_instance
+from baobiao.instance.locate import likely_wrong
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.model import Form
 from baobiao.model.compile import compile_spec
@@ -158,6 +159,7 @@ def check_data(
     if instance is not None and not has_errors(problems):
         checked = check(form, instance, previous)
         findings.extend(checked.findings)
+        findings.extend(likely_wrong(form, instance, checked.findings))
         findings.extend(build_context(RenderInput(form, instance))[1])  # figures in the narrative
     not_checked = checked.not_checked if checked else ()
     report = Report(name, sorted_diagnostics(findings), sources, not_checked)

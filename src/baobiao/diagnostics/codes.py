@@ -651,6 +651,23 @@ _ALL = [
             "en": "The narrative lives in the data file's report part; see docs/data-files.md.",
         },
     ),
+    _c(
+        "C410",
+        "likely-wrong-cell",
+        W,
+        {
+            "zh": "最可能有误的栏目（改动最少的 {count} 个）：{cells_text}",
+            "en": "most likely wrong ({count} cell(s), the fewest to change): {cells_text}",
+        },
+        {
+            "zh": "它所破坏的规则：{rules}。{alternatives}（仅为提示，数据未作任何改动）",
+            "en": "rules it breaks: {rules}. {alternatives} (a suggestion only; the data is not changed)",
+        },
+        {
+            "zh": "按 Fellegi-Holt 原则，找出改动最少的栏目使全部规则成立；同样少时优先怀疑合计栏。",
+            "en": "By the Fellegi-Holt principle: the fewest cells whose change makes every rule hold; among as few, totals are suspected first.",
+        },
+    ),
     # -- render ---------------------------------------------------------------------------------
     _c(
         "R501",

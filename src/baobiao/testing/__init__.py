@@ -1,7 +1,7 @@
 """Property-based testing for forms and templates: hypothesis strategies derived from any
 compiled form (see :mod:`baobiao.testing.strategies`) and ``baobiao fuzz``."""
 
-from baobiao.testing.solver import Infeasible
+from baobiao.model.linear import Infeasible
 from baobiao.testing.strategies import (
     Broken,
     Messy,

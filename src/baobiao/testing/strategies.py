@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from baobiao.instance.load import CellValue, Instance
 from baobiao.instance.values import format_number
 from baobiao.model import Form, Rule
-from baobiao.testing.solver import LinearSystem, applicable, linear_system, solve
+from baobiao.model.linear import LinearSystem, applicable, linear_system, solve
 
 DEFAULT_LEVEL = "县级政府部门"
 

@@ -1,0 +1,84 @@
+"""The likely wrong cells (Fellegi-Holt): when hard rules fail, the fewest cells whose change
+makes every one of them hold, found by a mixed-integer program (scipy's HiGHS). Totals weigh a
+little less than other cells, so that between equally small explanations a total is blamed
+first; a wrong cell that breaks several rules is reported once, with the rules under it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from baobiao.diagnostics.core import Cell, Diagnostic, Severity, diag
+from baobiao.instance.load import Instance
+from baobiao.instance.typos import KINDS, typo
+from baobiao.instance.values import format_number
+from baobiao.model import Form, RuleKind
+from baobiao.model.linear import linear_system, localise
+
+RULE_CODES = ("C401", "C402", "C403")
+TOTAL_WEIGHT, CELL_WEIGHT = 0.0, 1.0
+
+
+def default_weights(form: Form) -> dict[str, float]:
+    """Totals (the left side of a sum) weigh less than other cells."""
+    totals = {r.left.terms[0].id for r in form.rules if r.kind is RuleKind.SUM}
+    return {i.id: TOTAL_WEIGHT if i.id in totals else CELL_WEIGHT for i in form.indicators}
+
+
+def likely_wrong(
+    form: Form,
+    instance: Instance,
+    findings: Sequence[Diagnostic],
+    weights: Mapping[str, float] | None = None,
+) -> list[Diagnostic]:
+    """A C410 finding for the most likely wrong cells, when hard rules failed."""
+    failed = {d.rule.id for d in findings if d.code in RULE_CODES and d.severity is Severity.ERROR and d.rule}
+    if not failed:
+        return []
+    system = linear_system(form, instance.meta, keep=lambda r: r.severity is Severity.ERROR)
+    values = {i.id: (c.number if (c := instance.values.get(i.id)) else None) for i in form.indicators}
+    suspects = [i for r in form.rules if r.id in failed for i in r.ids]
+    found = localise(system, values, weights or default_weights(form), suspects)
+    if not found:
+        return []
+    best, others = found[0], found[1:]
+    parts_zh, parts_en, cells = [], [], []
+    for cell_id in best.cells:
+        reported, likely = values[cell_id], best.values[cell_id]
+        assert reported is not None
+        label = form.item(cell_id).label
+        slip = typo(reported, likely)
+        note_zh = (
+            f"，可能是笔误（{KINDS[slip][0]}）：{format_number(reported)} → {format_number(likely)}" if slip else ""
+        )
+        note_en = (
+            f", maybe a typo ({KINDS[slip][1]}): {format_number(reported)} -> {format_number(likely)}" if slip else ""
+        )
+        parts_zh.append(
+            f"“{label}”报告值 {format_number(reported)}，若为 {format_number(likely)} 则各规则成立{note_zh}"
+        )
+        parts_en.append(
+            f"'{label}' reported {format_number(reported)}; {format_number(likely)} would satisfy every rule{note_en}"
+        )
+        given = instance.values.get(cell_id)
+        cells.append(Cell(cell_id, label, form.path(cell_id), format_number(reported), given.span if given else None))
+    broken = [r for r in form.rules if r.id in failed and set(r.ids) & set(best.cells)]
+    alternatives = "；".join("、".join(form.item(c).label for c in alt.cells) for alt in others)
+    return [
+        diag(
+            "C410",
+            cells[0].span,
+            cells=cells,
+            data_path=instance.values[best.cells[0]].path if best.cells[0] in instance.values else None,
+            count=str(len(best.cells)),
+            cells_text="；".join(parts_zh),
+            cells_text_en="; ".join(parts_en),
+            rules="、".join(f"{r.id}（{r.description}）" for r in broken),
+            alternatives=f"同样只改 {len(best.cells)} 个栏目也可以：{alternatives}" if others else "",
+            alternatives_en=(
+                f"changing {len(best.cells)} other cell(s) would do as well: "
+                + "; ".join(", ".join(alt.cells) for alt in others)
+                if others
+                else ""
+            ),
+        )
+    ]
