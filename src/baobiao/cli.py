@@ -315,7 +315,7 @@ def explain(code: str, lang: str) -> None:
         known = ", ".join(CODES)
         click.echo(f"baobiao: {'没有这个代码' if lang == 'zh' else 'unknown code'} {code}\n{known}", err=True)
         raise SystemExit(EXIT_USAGE)
-    sev = {"zh": {Severity.ERROR: "错误", Severity.WARNING: "警告"}}.get(lang, {})
+    sev = {"zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.NOTE: "说明"}}.get(lang, {})
     click.echo(f"{info.code} {info.name} ({sev.get(info.severity, info.severity.value)})\n")
     click.echo(info.explain[lang])
     click.echo("")

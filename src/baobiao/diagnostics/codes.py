@@ -14,6 +14,7 @@ Text = dict[str, str]  # language -> template (str.format with the diagnostic's 
 
 E = Severity.ERROR
 W = Severity.WARNING
+N = Severity.NOTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -654,7 +655,7 @@ _ALL = [
     _c(
         "C410",
         "likely-wrong-cell",
-        W,
+        N,
         {
             "zh": "最可能有误的栏目（改动最少的 {count} 个）：{cells_text}",
             "en": "most likely wrong ({count} cell(s), the fewest to change): {cells_text}",
@@ -874,6 +875,7 @@ PHRASES: dict[str, Text] = {
     "hint": {"zh": "提示", "en": "hint"},
     "error": {"zh": "错误", "en": "error"},
     "warning": {"zh": "警告", "en": "warning"},
+    "note": {"zh": "说明", "en": "note"},
     "summary": {
         "zh": "{path}：{errors} 个错误，{warnings} 个警告",
         "en": "{path}: {errors} error(s), {warnings} warning(s)",

@@ -13,10 +13,11 @@ from baobiao.source import Source, Span
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # advice about other findings (the likely wrong cell); counts as neither
 
     @property
     def rank(self) -> int:
-        return 0 if self is Severity.ERROR else 1
+        return {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}[self]
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,7 +103,7 @@ def render_human(reports: Sequence[Report], lang: str = "zh", color: bool = Fals
 
 def _human_one(d: Diagnostic, sources: Mapping[str, Source], lang: str, style: Callable[..., str]) -> list[str]:
     sev = phrase(d.severity.value, lang) if lang == "zh" else d.severity.value
-    colour = "red" if d.severity is Severity.ERROR else "yellow"
+    colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}[d.severity]
     head = style(f"{sev}[{d.code}]", fg=colour, bold=True)
     lines = [f"{head}{style(': ' + message(d, lang), bold=True)}"]
     arrow = style("-->", fg="blue")

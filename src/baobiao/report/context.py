@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from baobiao.diagnostics.core import Diagnostic, Severity, diag, sorted_diagnostics
+from baobiao.diagnostics.core import Diagnostic, diag, sorted_diagnostics
 from baobiao.diagnostics.render import message
 from baobiao.instance.keys import KeyIndex
 from baobiao.instance.load import Instance
@@ -160,7 +160,9 @@ def describe_findings(findings: Sequence[Diagnostic], lang: str) -> list[dict[st
     """Findings as a draft report lists them."""
     return [
         {
-            "severity": ("错误" if d.severity is Severity.ERROR else "警告") if lang == "zh" else d.severity.value,
+            "severity": {"error": "错误", "warning": "警告", "note": "说明"}[d.severity.value]
+            if lang == "zh"
+            else d.severity.value,
             "code": d.code,
             "message": message(d, lang),
             "where": (f"{d.span.file}:{d.span.line}" if d.span else (d.data_path or "")),
