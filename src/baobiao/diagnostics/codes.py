@@ -669,6 +669,23 @@ _ALL = [
             "en": "By the Fellegi-Holt principle: the fewest cells whose change makes every rule hold; among as few, totals are suspected first.",
         },
     ),
+    _c(
+        "C411",
+        "narrative-contradicts-table",
+        W,
+        {
+            "zh": "正文说“{words}”为 {stated}，表中为 {table}：“{sentence}”",
+            "en": 'the text says {words} is {stated}, the table {table}: "{sentence}"',
+        },
+        {
+            "zh": "{slip}表中数字为 {parts}。正文中的数字可写成 {{{{ 编号 }}}} 从表中取，就不会不一致。",
+            "en": "{slip}the table's figure is {parts}. Write figures as {{{{ id }}}} so that they come from the table.",
+        },
+        {
+            "zh": "正文中说到表式术语（term）的数字，应与统计表一致。",
+            "en": "A figure the text states for a term of the form should agree with the table.",
+        },
+    ),
     # -- render ---------------------------------------------------------------------------------
     _c(
         "R501",

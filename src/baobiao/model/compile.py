@@ -23,6 +23,7 @@ from baobiao.model.types import (
     Item,
     ItemKind,
     LinExpr,
+    NarrativeTerm,
     Rule,
     RuleKind,
     Table,
@@ -125,6 +126,8 @@ class _Context:
     tables: list[_Scope] = field(default_factory=list)
     items: dict[str, Item] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    term_decls: list[ast.TermDecl] = field(default_factory=list)
+    terms: list[NarrativeTerm] = field(default_factory=list)
     sum_graph: dict[str, list[tuple[str, Span]]] = field(default_factory=dict)
 
     def report(self, d: Diagnostic) -> None:
@@ -208,7 +211,9 @@ def _collect(ctx: _Context) -> None:
     """Ids, scopes and items, in document order."""
 
     def visit(member: ast.Member, parent: str | None) -> None:
-        if isinstance(member, ast.RuleDecl):
+        if isinstance(member, ast.TermDecl):
+            ctx.term_decls.append(member)
+        elif isinstance(member, ast.RuleDecl):
             if _claim(ctx, member):
                 ctx.plain.rules.append(member)
         elif isinstance(member, ast.TableDecl):
@@ -225,7 +230,7 @@ def _collect(ctx: _Context) -> None:
                 visit(sub, member.id.text)
 
     for entry in ctx.spec.items:
-        if isinstance(entry, ast.SectionDecl | ast.IndicatorDecl | ast.RuleDecl | ast.TableDecl):
+        if isinstance(entry, ast.SectionDecl | ast.IndicatorDecl | ast.RuleDecl | ast.TableDecl | ast.TermDecl):
             visit(entry, None)
     _link_children(ctx)
 
@@ -606,6 +611,17 @@ class _Linear:
             return {(found[1], isinstance(expr, ast.PreviousRef)): Decimal(1)}
         if isinstance(expr, ast.SumRef):
             return self._sum(expr)
+        if isinstance(expr, ast.CellRef):  # rules are written once per table axis, not per cell
+            self.ctx.report(
+                _not_an_indicator(
+                    expr.span,
+                    f"{expr.row.text}.{expr.column.text}",
+                    "section",
+                    f"表格规则只写行（或只写列），对每一列（行）都检查，例如 {expr.row.text}。",
+                    f"a table rule names rows (or columns) and holds in every column (row), e.g. {expr.row.text}.",
+                )
+            )
+            return None
         if isinstance(expr, ast.Const):
             return {("", False): _number(expr.value.text)}
         if isinstance(expr, ast.Scaled | ast.Negated):
@@ -686,6 +702,56 @@ def _named_rules(ctx: _Context) -> None:
                         condition=_condition(decl),
                     )
                 )
+
+
+# -- narrative terms ---------------------------------------------------------------------------
+
+
+def _term_expr(ctx: _Context, expr: ast.Expr) -> dict[str, Decimal] | None:
+    """A term's figure: indicators by id, matrix cells as row.column, constants, + - and N *."""
+    if isinstance(expr, ast.Ref | ast.CellRef):
+        name = expr.name if isinstance(expr, ast.Ref) else expr.row
+        cell = name.text if isinstance(expr, ast.Ref) else f"{expr.row.text}.{expr.column.text}"
+        item = ctx.items.get(cell)
+        if item is None or not item.has_value:
+            ids = [i for i, it in ctx.items.items() if it.has_value]
+            ctx.report(diag("S201", name.span, name=cell, params=_suggest(ids, {}, cell)))
+            return None
+        return {cell: Decimal(1)}
+    if isinstance(expr, ast.Const):
+        return {"": _number(expr.value.text)}
+    if isinstance(expr, ast.Scaled | ast.Negated):
+        inner = _term_expr(ctx, expr.operand)
+        factor = _number(expr.factor.text) if isinstance(expr, ast.Scaled) else Decimal(-1)
+        return None if inner is None else {k: v * factor for k, v in inner.items()}
+    if isinstance(expr, ast.BinOp):
+        left, right = _term_expr(ctx, expr.left), _term_expr(ctx, expr.right)
+        if left is None or right is None:
+            return None
+        sign = 1 if expr.op == "+" else -1
+        for k, v in right.items():
+            left[k] = left.get(k, Decimal(0)) + sign * v
+        return left
+    ctx.report(
+        _not_an_indicator(
+            expr.span,
+            expr.name.text,
+            "section",
+            "术语只写本年的指标（矩阵单元格写 行编号.列编号），用 + 相加。",
+            "a term names this year's indicators (row.column for matrix cells), added with +.",
+        )
+    )
+    return None
+
+
+def _terms(ctx: _Context) -> None:
+    for decl in ctx.term_decls:
+        coefs = _term_expr(ctx, decl.expr)
+        unit = _unit(ctx, decl.unit, None) if decl.unit is not None else None
+        if coefs is not None:
+            constant = coefs.pop("", Decimal(0))
+            expr = LinExpr(tuple(Term(c, i) for i, c in coefs.items()), constant)
+            ctx.terms.append(NarrativeTerm(decl.words.value, unit, expr, decl.span))
 
 
 # -- pass 5: cycles among sums ---------------------------------------------------------------
@@ -772,7 +838,7 @@ def _layout(ctx: _Context) -> list[Table]:
     return tables
 
 
-PASSES: tuple[Pass, ...] = (_header, _collect, _sums, _parts, _named_rules, _cycles, _units)
+PASSES: tuple[Pass, ...] = (_header, _collect, _sums, _parts, _named_rules, _terms, _cycles, _units)
 
 
 def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
@@ -793,6 +859,7 @@ def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
             items=tuple(ctx.items.values()),
             rules=tuple(ctx.rules),
             tables=tuple(_layout(ctx)),
+            terms=tuple(ctx.terms),
         ),
         ctx.problems,
     )

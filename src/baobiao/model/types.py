@@ -152,6 +152,16 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class NarrativeTerm:
+    """Words of the narrative that state a figure of the table (``term`` in a spec)."""
+
+    words: str
+    unit: str | None
+    expr: LinExpr
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Form:
     id: str
     title: str
@@ -161,6 +171,7 @@ class Form:
     items: tuple[Item, ...]  # document order
     rules: tuple[Rule, ...]
     tables: tuple[Table, ...] = ()  # printed tables, for layout; the plain rows as table "" first
+    terms: tuple[NarrativeTerm, ...] = ()
     _index: Mapping[str, Item] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -18,6 +18,7 @@ from baobiao.instance.narrative import Para, Section
 from baobiao.instance.values import format_number
 from baobiao.labels import bare
 from baobiao.model import Form, Table
+from baobiao.report.figures import contradictions
 from baobiao.report.layout import grid
 from baobiao.report.narrative import namespace, render_para
 
@@ -60,6 +61,7 @@ class _Builder:
         numbers: dict[str, Decimal | None] = {i.id: self._number(i.id) for i in self.form.indicators}
         self.names = namespace(self.form, numbers)
         self.placed: set[str] = set()
+        self.rendered: list[tuple[Para, str]] = []  # every paragraph as rendered
 
     def _number(self, item_id: str) -> Decimal | None:
         given = self.instance.values.get(item_id)
@@ -72,6 +74,7 @@ class _Builder:
     def text(self, para: Para) -> str:
         rendered, problems = render_para(para, self.names)
         self.problems.extend(problems)
+        self.rendered.append((para, rendered))
         return rendered
 
     def table(self, table: Table, caption: str | None = None, heading: str = "") -> dict[str, Any]:
@@ -153,7 +156,8 @@ def build_context(given: RenderInput) -> tuple[dict[str, Any], list[Diagnostic]]
         "draft_mark": "草稿（未通过校验）" if given.draft else "",
         "findings": [],  # filled in with describe_findings once every stage has spoken
     }
-    return context, b.problems
+    numbers = {i.id: b._number(i.id) for i in given.form.indicators}
+    return context, [*b.problems, *contradictions(given.form, numbers, b.rendered)]
 
 
 def describe_findings(findings: Sequence[Diagnostic], lang: str) -> list[dict[str, str]]:

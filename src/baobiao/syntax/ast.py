@@ -159,7 +159,16 @@ class BinOp:
     span: Span = field(compare=False)
 
 
-Expr = Ref | SumRef | PreviousRef | Const | Scaled | Negated | BinOp
+@dataclass(frozen=True, slots=True)
+class CellRef:
+    """``row.column``: one cell of a matrix (in narrative terms)."""
+
+    row: Ident
+    column: Ident
+    span: Span = field(compare=False)
+
+
+Expr = Ref | SumRef | PreviousRef | CellRef | Const | Scaled | Negated | BinOp
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +213,18 @@ class TableDecl:
     span: Span = field(compare=False)
 
 
-Member = SectionDecl | IndicatorDecl | RuleDecl | Note | Formerly | TableDecl
-Item = SectionDecl | IndicatorDecl | RuleDecl | TableDecl
+@dataclass(frozen=True, slots=True)
+class TermDecl:
+    """``term "微博、微信" 条 = weibo + wechat``: narrative words that state a figure of the table."""
+
+    words: Text
+    unit: Ident | None
+    expr: Expr
+    span: Span = field(compare=False)
+
+
+Member = SectionDecl | IndicatorDecl | RuleDecl | Note | Formerly | TableDecl | TermDecl
+Item = SectionDecl | IndicatorDecl | RuleDecl | TableDecl | TermDecl
 
 
 # -- edits of a spec that extends another ----------------------------------------------------

@@ -123,6 +123,13 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
     def negation(self, meta: Meta, children: list[Any]) -> bool:
         return True
 
+    def cell_ref(self, meta: Meta, children: list[Any]) -> ast.CellRef:
+        return ast.CellRef(self._ident(children[0]), self._ident(children[1]), self._span(meta))
+
+    def narrative_term(self, meta: Meta, children: list[Any]) -> ast.TermDecl:
+        words, unit, expr = children
+        return ast.TermDecl(self._text(words), self._ident(unit) if unit is not None else None, expr, self._span(meta))
+
     def previous_ref(self, meta: Meta, children: list[Any]) -> ast.PreviousRef:
         return ast.PreviousRef(self._ident(children[0]), self._span(meta))
 

@@ -24,6 +24,8 @@ def _expr(e: ast.Expr, parent_prec: int = 0, right_side: bool = False) -> str:
         return f"sum({e.name.text})"
     if isinstance(e, ast.PreviousRef):
         return f"previous({e.name.text})"
+    if isinstance(e, ast.CellRef):
+        return f"{e.row.text}.{e.column.text}"
     if isinstance(e, ast.Const):
         return e.value.text
     if isinstance(e, ast.Scaled):
@@ -97,6 +99,9 @@ class _Printer:
             self.block(m.members, depth + 1)
         elif isinstance(m, ast.TableDecl):
             self.table(m, depth)
+        elif isinstance(m, ast.TermDecl):
+            unit = f" {m.unit.text}" if m.unit else ""
+            self.emit(depth, f"term {quote(m.words.value)}{unit} = {_expr(m.expr)}", m.span.line)
         else:
             self.edit(m, depth)
 
