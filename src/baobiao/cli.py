@@ -297,6 +297,23 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
 
 @main.command()
 @click.argument("spec")
+@_FORMAT
+@_LANG
+def lint(spec: str, fmt: str, lang: str) -> None:
+    """Analyse SPEC's rules: contradictions (exit 2), cells that can only be 0, rules implied
+    by others, indicators no rule uses."""
+    from baobiao.model.lint import lint as run_lint
+
+    result = _spec_or_exit(spec, fmt, lang)
+    assert result.form is not None
+    found = run_lint(result.form)
+    _emit([Report(result.report.path, tuple(found), result.report.sources)], fmt, lang)
+    click.echo(f"{spec}: {len(found)} finding(s)", err=True)
+    raise SystemExit(EXIT_USAGE if any(d.severity is Severity.ERROR for d in found) else EXIT_OK)
+
+
+@main.command()
+@click.argument("spec")
 @_LANG
 def fmt(spec: str, lang: str) -> None:
     """Print SPEC in canonical form (the file itself is not changed)."""

@@ -19,6 +19,7 @@ from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.model import Form
 from baobiao.model.compile import compile_spec
 from baobiao.model.extend import edits_without_base, merge
+from baobiao.model.lint import contradictions
 from baobiao.report.backends import BACKENDS, Options, write_atomically
 from baobiao.report.context import RenderInput, build_context, describe_findings
 from baobiao.report.env import TEMPLATE_ERRORS, environment, template_dirs, template_error
@@ -116,6 +117,8 @@ def compile_source(source: Source, path: Path | None = None) -> SpecResult:
     if merged is None or has_errors(problems):
         return SpecResult(None, own, Report(source.name, sorted_diagnostics(problems), sources))
     form, more = compile_spec(merged)
+    if form is not None and (conflicting := contradictions(form)):  # rules that admit no data
+        return SpecResult(None, own, Report(source.name, sorted_diagnostics(problems + more + conflicting), sources))
     return SpecResult(form, own, Report(source.name, sorted_diagnostics(problems + more), sources))
 
 

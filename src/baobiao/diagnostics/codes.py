@@ -432,6 +432,68 @@ _ALL = [
             "en": "Rules and sums in a table use its own rows and columns.",
         },
     ),
+    _c(
+        "S218",
+        "rules-contradict",
+        E,
+        {
+            "zh": "这些规则互相矛盾，任何数据都不能同时满足：{rules}",
+            "en": "these rules contradict each other; no data satisfies them all: {rules}",
+        },
+        {
+            "zh": "检查这些规则的方向（<= 与 >=）和常数。",
+            "en": "check these rules' directions (<= and >=) and constants.",
+        },
+        {
+            "zh": "规则集合无解时，所有数据都会报错；这说明表式本身写错了。",
+            "en": "When the rules admit no data at all, the spec itself is wrong.",
+        },
+    ),
+    _c(
+        "S219",
+        "only-zero",
+        W,
+        {
+            "zh": "规则只允许 {count} 个栏目为 0{all}：{cells}",
+            "en": "the rules allow {count} cell(s) to be 0 only{all}: {cells}",
+        },
+        {
+            "zh": "检查涉及这些栏目的规则：它们可能互相抵消。",
+            "en": "check the rules on these cells: they may cancel each other out.",
+        },
+        {
+            "zh": "只能填 0 的栏目多半说明规则写反了。",
+            "en": "Cells that can only be 0 usually mean a rule is the wrong way round.",
+        },
+    ),
+    _c(
+        "S220",
+        "redundant-rule",
+        N,
+        {
+            "zh": "规则 {rule_id}（{description}）可由其他规则推出",
+            "en": "rule {rule_id} ({description}) follows from the other rules",
+        },
+        {"zh": "可以保留（检查结果不变），也可以删去。", "en": "keeping it changes no result; it may be dropped."},
+        {
+            "zh": "例如表格同时有行合计和列合计时，“总计的总计”总能由其余规则推出。",
+            "en": "A table with row and column totals has a grand total that the other sums imply.",
+        },
+    ),
+    _c(
+        "S221",
+        "unused-indicator",
+        N,
+        {"zh": "栏目 {name} 不受任何规则约束", "en": "no rule constrains {name}"},
+        {
+            "zh": "这不一定是错：有的栏目本来就独立。需要时为它加上求和、“其中”或规则。",
+            "en": "not necessarily wrong; add a sum, a 其中 or a rule if it should be checked.",
+        },
+        {
+            "zh": "没有规则的栏目，填错了也查不出来。",
+            "en": "A cell under no rule can be wrong without anything noticing.",
+        },
+    ),
     # -- data: loading -----------------------------------------------------------------------------
     _c(
         "D301",

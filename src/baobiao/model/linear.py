@@ -40,7 +40,7 @@ class LinearSystem:
     eq_rhs: np.ndarray
     ub: csr_matrix
     ub_rhs: np.ndarray
-    rules: tuple[Rule, ...]
+    rules: tuple[Rule, ...]  # one per row: the equalities' rows first, then the inequalities'
 
     @property
     def size(self) -> int:
@@ -67,6 +67,8 @@ def linear_system(
     scale = np.array([10.0**-t.decimals for t in types], dtype=np.float64)
     lower = np.array([-MAX_VALUE if t.signed else 0 for t in types], dtype=np.float64)
     eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
+    eq_rules: list[Rule] = []
+    ub_rules: list[Rule] = []
     rules = tuple(r for r in form.rules if applicable(r, meta) and keep(r))
     for rule in rules:
         row = np.zeros(len(ids))
@@ -78,10 +80,13 @@ def linear_system(
         if rule.op == "=":
             eq_rows.append(row)
             eq_rhs.append(rhs)
+            eq_rules.append(rule)
         elif rule.op in ("<=", "<"):
+            ub_rules.append(rule)
             ub_rows.append(row)
             ub_rhs.append(rhs - (1 if rule.op == "<" else 0) * min(scale[row != 0], default=1))
         else:
+            ub_rules.append(rule)
             ub_rows.append(-row)
             ub_rhs.append(-rhs - (1 if rule.op == ">" else 0) * min(scale[row != 0], default=1))
     n = len(ids)
@@ -89,11 +94,11 @@ def linear_system(
         ids,
         scale,
         lower,
-        csr_matrix(np.array(eq_rows).reshape(-1, n)),
+        csr_matrix(np.array(eq_rows) if eq_rows else np.zeros((0, n))),
         np.array(eq_rhs),
-        csr_matrix(np.array(ub_rows).reshape(-1, n)),
+        csr_matrix(np.array(ub_rows) if ub_rows else np.zeros((0, n))),
         np.array(ub_rhs),
-        rules,
+        (*eq_rules, *ub_rules),  # in the order of the rows: equalities, then inequalities
     )
 
 
@@ -202,7 +207,10 @@ def localise(
             singles.append(Localisation((cell,), {cell: _decimal(nearest[k], system.scale[k])}))
     if singles:
         return singles[: alternatives + 1]
-    given = [k for k, u in enumerate(units) if u is not None]
+    # Only cells linked to the suspects through rules can take part; the others stay as they are
+    # (which also keeps big-M small: a huge figure elsewhere must not blur the program).
+    linked = _linked(system, {index[c] for c in suspects if c in index}) if suspects else set(range(n))
+    given = [k for k, u in enumerate(units) if u is not None and k in linked]
     big = 2 * sum(abs(units[k] or 0.0) for k in given) + 1000.0
     # variables: x (n integers), z (n binaries: cell k changed)
     cost = np.concatenate([np.zeros(n), [1.0 + 0.001 * weights.get(i, 1.0) for i in system.ids]])
@@ -221,9 +229,11 @@ def localise(
     ):
         if m.shape[0]:
             constraints.append(LinearConstraint(hstack([m, csr_matrix((m.shape[0], n))]).tocsr(), r_lo, r_hi))
-    blank = [k for k, u in enumerate(units) if u is None]
     lower = np.concatenate([system.lower, np.zeros(n)])
-    upper = np.concatenate([np.full(n, MAX_VALUE), [0.0 if k in blank else 1.0 for k in range(n)]])
+    upper = np.concatenate([np.full(n, MAX_VALUE), [1.0 if k in given else 0.0 for k in range(n)]])
+    for k, u in enumerate(units):  # cells beyond the suspects' reach keep their values
+        if u is not None and k not in linked:
+            lower[k] = upper[k] = u
     integrality = np.ones(2 * n)
     found: list[Localisation] = []
     size: int | None = None
@@ -252,6 +262,96 @@ def localise(
     return found
 
 
+def _linked(system: LinearSystem, start: set[int]) -> set[int]:
+    """Cells connected to ``start`` through the rules of the system."""
+    rows = [m.tocsr() for m in (system.eq, system.ub) if m.shape[0]]
+    cells_of = [set(m.indices[m.indptr[r] : m.indptr[r + 1]].tolist()) for m in rows for r in range(m.shape[0])]
+    seen, frontier = set(start), set(start)
+    while frontier:
+        reached = set().union(*(c for c in cells_of if c & frontier)) if cells_of else set()
+        frontier = reached - seen
+        seen |= reached
+    return seen
+
+
 def _decimal(unit_value: float, scale: float) -> Decimal:
     u = int(np.rint(unit_value))
     return Decimal(u).scaleb(-_places(scale)) if scale < 1 else Decimal(u)
+
+
+# -- rule-set analysis (baobiao lint) ----------------------------------------------------------
+
+
+def _feasible(
+    system: LinearSystem,
+    rows: Sequence[int],
+    extra: tuple[np.ndarray, float, float] | None = None,
+    objective: np.ndarray | None = None,
+) -> tuple[bool, float]:
+    """LP over the rules numbered ``rows`` (equalities first, then inequalities): feasible?
+    With ``objective``, the maximum of objective·x (inf when unbounded)."""
+    n = system.size
+    n_eq = system.eq.shape[0]
+    constraints = []
+    eq_rows = [r for r in rows if r < n_eq]
+    ub_rows = [r - n_eq for r in rows if r >= n_eq]
+    if eq_rows:
+        constraints.append(LinearConstraint(system.eq[eq_rows], system.eq_rhs[eq_rows], system.eq_rhs[eq_rows]))
+    if ub_rows:
+        constraints.append(LinearConstraint(system.ub[ub_rows], -np.inf, system.ub_rhs[ub_rows]))
+    if extra is not None:
+        constraints.append(LinearConstraint(extra[0].reshape(1, -1), extra[1], extra[2]))
+    cost = -objective if objective is not None else np.zeros(n)
+    result = milp(cost, constraints=constraints, integrality=np.zeros(n), bounds=Bounds(system.lower, np.inf))
+    if result.status == 3:  # unbounded
+        return True, float("inf")
+    if not result.success:
+        return False, 0.0
+    return True, float(-result.fun) if objective is not None else 0.0
+
+
+def conflict(system: LinearSystem) -> list[Rule]:
+    """An irreducible set of rules that no data can satisfy together (deletion filter), or []."""
+    total = system.eq.shape[0] + system.ub.shape[0]
+    rows = list(range(total))
+    if _feasible(system, rows)[0]:
+        return []
+    for r in list(rows):
+        trial = [x for x in rows if x != r]
+        if not _feasible(system, trial)[0]:
+            rows = trial
+    return [system.rules[k] for k in rows]
+
+
+def forced_zero(system: LinearSystem) -> list[str]:
+    """Cells the rules allow to be 0 only."""
+    rows = list(range(system.eq.shape[0] + system.ub.shape[0]))
+    out = []
+    for k, cell in enumerate(system.ids):
+        direction = np.zeros(system.size)
+        direction[k] = 1.0
+        up = _feasible(system, rows, objective=direction)[1]
+        down = -_feasible(system, rows, objective=-direction)[1]
+        if abs(up) < 1e-9 and abs(down) < 1e-9:
+            out.append(cell)
+    return out
+
+
+def redundant(system: LinearSystem) -> list[Rule]:
+    """Rules implied by the rules kept before them (with the cells' signs): each could be
+    dropped. Where several rules imply each other in a ring (a table's row and column totals),
+    all but one are kept, so dropping every rule reported leaves an equivalent rule set."""
+    n_eq = system.eq.shape[0]
+    kept = list(range(n_eq + system.ub.shape[0]))
+    out = []
+    for r in list(reversed(kept)):  # derived rules (written last) are tried first
+        others = [x for x in kept if x != r]
+        row = (system.eq[r] if r < n_eq else system.ub[r - n_eq]).toarray().ravel()
+        rhs = float(system.eq_rhs[r] if r < n_eq else system.ub_rhs[r - n_eq])
+        if _feasible(system, others, objective=row)[1] > rhs + 1e-9:
+            continue
+        if r < n_eq and -_feasible(system, others, objective=-row)[1] < rhs - 1e-9:
+            continue
+        kept = others
+        out.append(system.rules[r])
+    return out
