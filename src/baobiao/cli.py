@@ -312,6 +312,64 @@ def lint(spec: str, fmt: str, lang: str) -> None:
     raise SystemExit(EXIT_USAGE if any(d.severity is Severity.ERROR for d in found) else EXIT_OK)
 
 
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
+def diff_command(old: str, new: str, fmt: str) -> None:
+    """List indicators added, removed and relabelled, and rules changed, from OLD to NEW."""
+    import json
+
+    from baobiao.migrate import diff
+
+    before, after = _spec_or_exit(old, "human", "zh").form, _spec_or_exit(new, "human", "zh").form
+    assert before is not None and after is not None
+    changes = diff(before, after)
+    if fmt == "json":
+        click.echo(json.dumps([c.__dict__ for c in changes], ensure_ascii=False, indent=2))
+    else:
+        for change in changes:
+            click.echo(change.line())
+    click.echo(f"{len(changes)} change(s) from {before.id} to {after.id}", err=True)
+
+
+@main.command("migrate")
+@click.argument("old")
+@click.argument("new")
+@click.argument("data")
+@click.option(
+    "-o", "--out", "out", type=click.Path(dir_okay=False), help="Write the new data file here (default: stdout)."
+)
+def migrate_command(old: str, new: str, data: str, out: str | None) -> None:
+    """Carry DATA (a file of form OLD) over to form NEW, through the `carry` mapping NEW declares;
+    list what could not be carried over. The input file is never changed."""
+    from baobiao.migrate import migrate, migrated_yaml
+    from baobiao.pipeline import load_data
+    from baobiao.report.backends import write_atomically
+
+    before, after = _spec_or_exit(old, "human", "zh").form, _spec_or_exit(new, "human", "zh").form
+    assert before is not None and after is not None
+    instance, problems, source = load_data(before, Path(data))
+    if instance is None or any(p.severity is Severity.ERROR for p in problems):
+        _emit([Report(data, tuple(problems), {source.name: source} if source else {})], "human", "zh")
+        raise SystemExit(EXIT_USAGE)
+    result = migrate(before, after, instance)
+    text = migrated_yaml(before, after, instance, result)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        if Path(out).resolve() == Path(data).resolve():
+            raise click.UsageError("--out must not be the input file")
+        write_atomically(Path(out), text.encode("utf-8"))
+    click.echo(
+        f"carried {result.carried} value(s); {len(result.dropped)} not carried over; "
+        f"{len(result.empty)} cell(s) of {after.id} left blank",
+        err=True,
+    )
+    for cell, path in result.dropped:
+        click.echo(f"  not carried over: {path} [{cell}]", err=True)
+
+
 @main.command()
 @click.argument("spec")
 @_LANG

@@ -127,6 +127,8 @@ class _Context:
     items: dict[str, Item] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
     term_decls: list[ast.TermDecl] = field(default_factory=list)
+    carry_decls: list[ast.CarryDecl] = field(default_factory=list)
+    carries: list[tuple[str, str]] = field(default_factory=list)
     terms: list[NarrativeTerm] = field(default_factory=list)
     sum_graph: dict[str, list[tuple[str, Span]]] = field(default_factory=dict)
 
@@ -213,6 +215,8 @@ def _collect(ctx: _Context) -> None:
     def visit(member: ast.Member, parent: str | None) -> None:
         if isinstance(member, ast.TermDecl):
             ctx.term_decls.append(member)
+        elif isinstance(member, ast.CarryDecl):
+            ctx.carry_decls.append(member)
         elif isinstance(member, ast.RuleDecl):
             if _claim(ctx, member):
                 ctx.plain.rules.append(member)
@@ -230,7 +234,9 @@ def _collect(ctx: _Context) -> None:
                 visit(sub, member.id.text)
 
     for entry in ctx.spec.items:
-        if isinstance(entry, ast.SectionDecl | ast.IndicatorDecl | ast.RuleDecl | ast.TableDecl | ast.TermDecl):
+        if isinstance(
+            entry, ast.SectionDecl | ast.IndicatorDecl | ast.RuleDecl | ast.TableDecl | ast.TermDecl | ast.CarryDecl
+        ):
             visit(entry, None)
     _link_children(ctx)
 
@@ -744,6 +750,16 @@ def _term_expr(ctx: _Context, expr: ast.Expr) -> dict[str, Decimal] | None:
     return None
 
 
+def _carries(ctx: _Context) -> None:
+    for decl in ctx.carry_decls:
+        item = ctx.items.get(decl.new.text)
+        if item is None or not item.has_value:
+            ids = [i for i, it in ctx.items.items() if it.has_value]
+            ctx.report(diag("S201", decl.new.span, name=decl.new.text, params=_suggest(ids, {}, decl.new.text)))
+        else:
+            ctx.carries.append((decl.old.text, decl.new.text))
+
+
 def _terms(ctx: _Context) -> None:
     for decl in ctx.term_decls:
         coefs = _term_expr(ctx, decl.expr)
@@ -838,7 +854,7 @@ def _layout(ctx: _Context) -> list[Table]:
     return tables
 
 
-PASSES: tuple[Pass, ...] = (_header, _collect, _sums, _parts, _named_rules, _terms, _cycles, _units)
+PASSES: tuple[Pass, ...] = (_header, _collect, _sums, _parts, _named_rules, _terms, _carries, _cycles, _units)
 
 
 def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
@@ -860,6 +876,7 @@ def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
             rules=tuple(ctx.rules),
             tables=tuple(_layout(ctx)),
             terms=tuple(ctx.terms),
+            carries=tuple(ctx.carries),
         ),
         ctx.problems,
     )

@@ -89,7 +89,7 @@ def _targets(edit: ast.Edit) -> tuple[ast.Ident, ...]:
 def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list[Diagnostic]]:
     """The derived spec as one syntax tree: base items edited, derived items appended."""
     problems: list[Diagnostic] = []
-    items: tuple[ast.Member, ...] = tuple(i for i in base.items if isinstance(i, Named | ast.TermDecl))
+    items: tuple[ast.Member, ...] = tuple(i for i in base.items if isinstance(i, Named | ast.TermDecl | ast.CarryDecl))
     known = set(_ids(items))
     added: list[ast.Member] = []
     for entry in derived.items:
@@ -119,7 +119,7 @@ def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list
     header = dataclasses.replace(
         derived.header, attrs=(*attrs, *(a for a in derived.header.attrs if not isinstance(a, ast.Extends)))
     )
-    merged_items = tuple(i for i in (*items, *added) if isinstance(i, Named | ast.TermDecl))
+    merged_items = tuple(i for i in (*items, *added) if isinstance(i, Named | ast.TermDecl | ast.CarryDecl))
     return ast.SpecFile(header, merged_items, derived.comments), problems
 
 

@@ -172,6 +172,7 @@ class Form:
     rules: tuple[Rule, ...]
     tables: tuple[Table, ...] = ()  # printed tables, for layout; the plain rows as table "" first
     terms: tuple[NarrativeTerm, ...] = ()
+    carries: tuple[tuple[str, str], ...] = ()  # (cell of an earlier form, cell of this one)
     _index: Mapping[str, Item] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

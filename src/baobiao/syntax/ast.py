@@ -223,8 +223,17 @@ class TermDecl:
     span: Span = field(compare=False)
 
 
-Member = SectionDecl | IndicatorDecl | RuleDecl | Note | Formerly | TableDecl | TermDecl
-Item = SectionDecl | IndicatorDecl | RuleDecl | TableDecl | TermDecl
+@dataclass(frozen=True, slots=True)
+class CarryDecl:
+    """``carry old as new``: where `baobiao migrate` puts a value of an earlier form."""
+
+    old: Ident
+    new: Ident
+    span: Span = field(compare=False)
+
+
+Member = SectionDecl | IndicatorDecl | RuleDecl | Note | Formerly | TableDecl | TermDecl | CarryDecl
+Item = SectionDecl | IndicatorDecl | RuleDecl | TableDecl | TermDecl | CarryDecl
 
 
 # -- edits of a spec that extends another ----------------------------------------------------

@@ -123,6 +123,12 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
     def negation(self, meta: Meta, children: list[Any]) -> bool:
         return True
 
+    def carry(self, meta: Meta, children: list[Any]) -> ast.CarryDecl:
+        return ast.CarryDecl(children[0], children[1], self._span(meta))
+
+    def cell_name(self, meta: Meta, children: list[Any]) -> ast.Ident:
+        return ast.Ident(".".join(str(t) for t in children), self._span(meta))
+
     def cell_ref(self, meta: Meta, children: list[Any]) -> ast.CellRef:
         return ast.CellRef(self._ident(children[0]), self._ident(children[1]), self._span(meta))
 

@@ -99,6 +99,8 @@ class _Printer:
             self.block(m.members, depth + 1)
         elif isinstance(m, ast.TableDecl):
             self.table(m, depth)
+        elif isinstance(m, ast.CarryDecl):
+            self.emit(depth, f"carry {m.old.text} as {m.new.text}", m.span.line)
         elif isinstance(m, ast.TermDecl):
             unit = f" {m.unit.text}" if m.unit else ""
             self.emit(depth, f"term {quote(m.words.value)}{unit} = {_expr(m.expr)}", m.span.line)
