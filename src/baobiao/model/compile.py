@@ -483,6 +483,39 @@ def _along(scope: _Scope, axis: _Axis, other: str | None) -> str:
     return other_axis.entries[other].decl.label.value
 
 
+def _expand(
+    ctx: _Context,
+    scope: _Scope,
+    axis: _Axis,
+    rule_id: str,
+    kind: RuleKind,
+    severity: Severity,
+    description: str,
+    op: str,
+    sides: Callable[[str | None], tuple[LinExpr, LinExpr]],
+    span: Span | None,
+    condition: Condition | None = None,
+) -> None:
+    """A rule declared once on an axis, added for every entry of the other axis (id RULE@OTHER,
+    the other entry's label after the description), or once where there is no other axis."""
+    for other in scope.other(axis):
+        where = _along(scope, axis, other)
+        left, right = sides(other)
+        ctx.add_rule(
+            Rule(
+                id=rule_id + (f"@{other}" if other else ""),
+                kind=kind,
+                severity=severity,
+                description=description + (f"（{where}）" if where else ""),
+                left=left,
+                op=op,
+                right=right,
+                span=span,
+                condition=condition,
+            )
+        )
+
+
 def _sums(ctx: _Context) -> None:
     for scope in ctx.scopes():
         axes = [scope.first] + ([scope.second] if scope.second else [])
@@ -496,21 +529,21 @@ def _sums(ctx: _Context) -> None:
                     continue
                 ctx.sum_graph[entry.id] = [(p, decl.relation.span) for p in parts]
                 written = [n.text for n in decl.relation.parts] if decl.relation.parts else parts
-                for other in scope.other(axis):
-                    where = _along(scope, axis, other)
-                    ctx.add_rule(
-                        Rule(
-                            id=f"{entry.id}.sum" + (f"@{other}" if other else ""),
-                            kind=RuleKind.SUM,
-                            severity=Severity.ERROR,
-                            description=f"{decl.label.value} 等于 {_labels(scope, written)} 之和"
-                            + (f"（{where}）" if where else ""),
-                            left=LinExpr((Term(Decimal(1), scope.cell(entry.id, other)),)),
-                            op="=",
-                            right=LinExpr(tuple(Term(Decimal(1), scope.cell(p, other)) for p in parts)),
-                            span=decl.relation.span,
-                        )
-                    )
+                _expand(
+                    ctx,
+                    scope,
+                    axis,
+                    f"{entry.id}.sum",
+                    RuleKind.SUM,
+                    Severity.ERROR,
+                    f"{decl.label.value} 等于 {_labels(scope, written)} 之和",
+                    "=",
+                    lambda other, sc=scope, e=entry.id, ps=parts: (  # type: ignore[misc]
+                        LinExpr((Term(Decimal(1), sc.cell(e, other)),)),
+                        LinExpr(tuple(Term(Decimal(1), sc.cell(p, other)) for p in ps)),
+                    ),
+                    decl.relation.span,
+                )
 
 
 def _sum_parts(ctx: _Context, scope: _Scope, axis: _Axis, entry: _Entry, relation: ast.SumDecl) -> list[str] | None:
@@ -573,21 +606,21 @@ def _parts(ctx: _Context) -> None:
                         )
                     )
                     continue
-                for other in scope.other(axis):
-                    where = _along(scope, axis, other)
-                    ctx.add_rule(
-                        Rule(
-                            id=f"{entry.id}.part" + (f"@{other}" if other else ""),
-                            kind=RuleKind.PART,
-                            severity=Severity.ERROR,
-                            description=f"{entry.decl.label.value} 不大于 {parent.decl.label.value}"
-                            + (f"（{where}）" if where else ""),
-                            left=LinExpr((Term(Decimal(1), scope.cell(entry.id, other)),)),
-                            op="<=",
-                            right=LinExpr((Term(Decimal(1), scope.cell(parent.id, other)),)),
-                            span=entry.decl.span,
-                        )
-                    )
+                _expand(
+                    ctx,
+                    scope,
+                    axis,
+                    f"{entry.id}.part",
+                    RuleKind.PART,
+                    Severity.ERROR,
+                    f"{entry.decl.label.value} 不大于 {parent.decl.label.value}",
+                    "<=",
+                    lambda other, sc=scope, e=entry.id, p=parent.id: (  # type: ignore[misc]
+                        LinExpr((Term(Decimal(1), sc.cell(e, other)),)),
+                        LinExpr((Term(Decimal(1), sc.cell(p, other)),)),
+                    ),
+                    entry.decl.span,
+                )
 
 
 # -- pass 4: named rules ----------------------------------------------------------------------
@@ -693,21 +726,19 @@ def _named_rules(ctx: _Context) -> None:
                 ctx.report(_mixed(decl.id.text, first, second, decl.constraint.span, True))
                 continue
             axis = next(iter(axes.values()), scope.first)
-            for other in scope.other(axis):
-                where = _along(scope, axis, other)
-                ctx.add_rule(
-                    Rule(
-                        id=decl.id.text + (f"@{other}" if other else ""),
-                        kind=RuleKind.RULE,
-                        severity=Severity.WARNING if decl.severity == "warning" else Severity.ERROR,
-                        description=decl.description.value + (f"（{where}）" if where else ""),
-                        left=_expr(scope, left, other),
-                        op=decl.constraint.op,
-                        right=_expr(scope, right, other),
-                        span=decl.span,
-                        condition=_condition(decl),
-                    )
-                )
+            _expand(
+                ctx,
+                scope,
+                axis,
+                decl.id.text,
+                RuleKind.RULE,
+                Severity.WARNING if decl.severity == "warning" else Severity.ERROR,
+                decl.description.value,
+                decl.constraint.op,
+                lambda other, sc=scope, lt=left, rt=right: (_expr(sc, lt, other), _expr(sc, rt, other)),  # type: ignore[misc]
+                decl.span,
+                _condition(decl),
+            )
 
 
 # -- narrative terms ---------------------------------------------------------------------------
