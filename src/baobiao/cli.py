@@ -21,7 +21,7 @@ from baobiao.resources import builtin_specs
 from baobiao.syntax.printer import format_spec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-DATA_SUFFIXES = (".yaml", ".yml")
+DATA_SUFFIXES = (".yaml", ".yml", ".xlsx")
 
 
 def _colour(stream: object) -> bool:
@@ -310,6 +310,24 @@ def lint(spec: str, fmt: str, lang: str) -> None:
     _emit([Report(result.report.path, tuple(found), result.report.sources)], fmt, lang)
     click.echo(f"{spec}: {len(found)} finding(s)", err=True)
     raise SystemExit(EXIT_USAGE if any(d.severity is Severity.ERROR for d in found) else EXIT_OK)
+
+
+@main.command()
+@click.argument("spec")
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True, help="The .xlsx file to write.")
+def workbook(spec: str, out: str) -> None:
+    """Write an Excel fill-in workbook for SPEC: the tables as printed, labels locked, input
+    cells validated, and a 核对 sheet comparing each total with the sum of its parts.
+    `check` and `render` read the filled workbook."""
+    from baobiao.report.backends import write_atomically
+    from baobiao.report.workbook import write_workbook
+
+    result = _spec_or_exit(spec, "human", "zh")
+    assert result.form is not None
+    if not out.lower().endswith(".xlsx"):
+        raise click.BadParameter("the file name must end in .xlsx", param_hint="-o")
+    write_atomically(Path(out), write_workbook(result.form).data)
+    click.echo(f"已写入 {out}", err=True)
 
 
 @main.command("diff")

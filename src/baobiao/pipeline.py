@@ -15,6 +15,7 @@ from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag, has_err
 from baobiao.instance.check import Checked, check
 from baobiao.instance.load import Instance, load_instance
 from baobiao.instance.locate import likely_wrong
+from baobiao.instance.workbook import load_workbook_instance
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.model import Form
 from baobiao.model.compile import compile_spec
@@ -137,7 +138,12 @@ def load_spec(ref: str) -> SpecResult:
 
 
 def load_data(form: Form, path: Path) -> tuple[Instance | None, list[Diagnostic], Source | None]:
-    """Read and load one data file (no checking)."""
+    """Read and load one data file (no checking): YAML, or an Excel workbook (.xlsx)."""
+    if path.suffix.lower() == ".xlsx":
+        if not path.is_file():
+            return None, [diag("F001", None, path=str(path))], None
+        instance, problems = load_workbook_instance(form, path)
+        return instance, problems, Source(str(path), "")
     try:
         source = read_source(path)
     except ReadError as error:

@@ -835,6 +835,34 @@ _ALL = [
         },
         {"zh": "报告应当显示统计表的全部栏目。", "en": "A report should show every item of its tables."},
     ),
+    _c(
+        "D319",
+        "table-not-in-workbook",
+        E,
+        {
+            "zh": "工作簿里找不到表格“{table}”（工作表 {sheet}）",
+            "en": "the workbook has no table '{table}' (sheet {sheet})",
+        },
+        {
+            "zh": "用 baobiao workbook 生成的工作簿填写；工作表可以改名，但表格的标题、行名和列名要保留。",
+            "en": "fill in a workbook made by `baobiao workbook`; sheets may be renamed, but keep the tables' titles and labels.",
+        },
+        {
+            "zh": "读工作簿时按印刷的行名和列名找单元格，所以挪动列、插入空行都不要紧。",
+            "en": "Cells are found by their printed labels, so moved columns and inserted rows do not matter.",
+        },
+    ),
+    _c(
+        "D320",
+        "bad-workbook",
+        E,
+        {"zh": "无法读取工作簿 {path}：{problem}", "en": "cannot read the workbook {path}: {problem}"},
+        {"zh": "用 Excel 或 WPS 另存为 .xlsx 后再试。", "en": "save it again as .xlsx in Excel or WPS."},
+        {
+            "zh": "只接受 .xlsx 工作簿；过大的（压缩炸弹）和损坏的文件不予读取。",
+            "en": "Only .xlsx workbooks are read; oversized (zip bombs) and broken files are refused.",
+        },
+    ),
     # -- check ------------------------------------------------------------------------------------
     _c(
         "C401",

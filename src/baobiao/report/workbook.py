@@ -1,0 +1,171 @@
+"""A fill-in Excel workbook from any form (`baobiao workbook`): one sheet per printed table,
+laid out as printed (merged headers, labels, units), labels locked and only the input cells
+open, each input cell validated (a non-negative whole number, or a decimal, or signed), and a
+核对 sheet that shows each total beside the sum of its parts as the person types."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from baobiao.instance.workbook import sheet_name
+from baobiao.model import Form, RuleKind, Table
+from baobiao.report.layout import grid
+
+META_SHEET = "填表说明"
+CHECK_SHEET = "核对"
+META_FIELDS = (("agency", "机关名称"), ("year", "年度"), ("form", "表式"), ("level", "机关层级"))
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_INPUT = PatternFill("solid", fgColor="FFF8DC")
+
+
+@dataclass
+class Written:
+    data: bytes
+    cells: dict[str, str]  # cell id -> "sheet!A1"
+
+
+def _table_sheet(wb: Workbook, form: Form, table: Table, cells: dict[str, str]) -> None:
+    ws: Worksheet = wb.create_sheet(sheet_name(table))
+    g = grid(form, table, lambda _: "")
+    ws.cell(1, 1, table.label).font = Font(bold=True, size=13)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, g.width))
+    rows = [*g.header, *g.body]
+    taken: set[tuple[int, int]] = set()
+    top = 3
+    whole = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        error="请填写 0 或正整数",
+        errorTitle="数值有误",
+        showErrorMessage=True,
+    )
+    signed = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="-999999999999",
+        formula2="999999999999",
+        allow_blank=True,
+        error="请填写整数",
+        errorTitle="数值有误",
+        showErrorMessage=True,
+    )
+    decimal = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        error="请填写 0 或正数",
+        errorTitle="数值有误",
+        showErrorMessage=True,
+    )
+    for dv in (whole, signed, decimal):
+        ws.add_data_validation(dv)
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            rs, cs = cell.rowspan, cell.colspan
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken.add((r + dr, c + dc))
+            target = ws.cell(top + r, 1 + c)
+            for dr in range(rs):
+                for dc in range(cs):
+                    ws.cell(top + r + dr, 1 + c + dc).border = _BORDER
+            if rs > 1 or cs > 1:
+                ws.merge_cells(start_row=top + r, start_column=1 + c, end_row=top + r + rs - 1, end_column=c + cs)
+            if cell.cell_id is None:
+                target.value = "\n".join([cell.text, *cell.notes]) if cell.text or cell.notes else None
+                target.alignment = Alignment(
+                    wrap_text=True,
+                    vertical="center",
+                    horizontal="center" if r < len(g.header) else "left",
+                    indent=cell.indent * 2,
+                )
+                if r < len(g.header):
+                    target.font = Font(bold=True)
+            else:
+                item = form.item(cell.cell_id)
+                vt = item.value_type
+                target.protection = Protection(locked=False)
+                target.fill = _INPUT
+                target.alignment = Alignment(horizontal="right")
+                if vt is not None and vt.decimals:
+                    target.number_format = "0." + "0" * vt.decimals
+                    decimal.add(target.coordinate)
+                elif vt is not None and vt.signed:
+                    signed.add(target.coordinate)
+                else:
+                    whole.add(target.coordinate)
+                cells[cell.cell_id] = f"{ws.title}!{target.coordinate}"
+            c += cs
+    for col in range(1, g.width + 1):
+        is_label = col <= g.label_columns
+        ws.column_dimensions[get_column_letter(col)].width = (
+            36 if is_label and g.label_columns == 1 else (18 if is_label else 12)
+        )
+    ws.protection.sheet = True  # labels locked; only the input cells are open
+
+
+def _meta_sheet(wb: Workbook, form: Form) -> None:
+    ws: Worksheet = wb.active
+    ws.title = META_SHEET
+    ws["A1"] = f"{form.title}（{form.id}）"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = "在黄色格子里填写：数字只填数字，没有发生的填 0；空白不等于 0。各表的合计可在“核对”表中对照。"
+    for k, (field, label) in enumerate(META_FIELDS, start=4):
+        ws.cell(k, 1, label).font = Font(bold=True)
+        value = ws.cell(k, 2, form.id if field == "form" else None)
+        if field != "form":
+            value.protection = Protection(locked=False)
+            value.fill = _INPUT
+        ws.cell(k, 3, field)  # the key, for readers
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 40
+    ws.protection.sheet = True
+
+
+def _check_sheet(wb: Workbook, form: Form, cells: dict[str, str]) -> None:
+    ws: Worksheet = wb.create_sheet(CHECK_SHEET)
+    for col, head in enumerate(("规则", "填报的合计", "各项之和", "相差"), start=1):
+        ws.cell(1, col, head).font = Font(bold=True)
+    row = 2
+    for rule in form.rules:
+        if rule.kind is not RuleKind.SUM or rule.left.terms[0].id not in cells:
+            continue
+        refs = [_ref(cells[t.id]) for t in rule.right.terms if t.id in cells]
+        ws.cell(row, 1, rule.description)
+        ws.cell(row, 2, f"={_ref(cells[rule.left.terms[0].id])}")
+        ws.cell(row, 3, "=" + "+".join(refs) if refs else 0)
+        ws.cell(row, 4, f"=B{row}-C{row}")
+        row += 1
+    ws.column_dimensions["A"].width = 60
+    ws.protection.sheet = True
+
+
+def _ref(address: str) -> str:
+    sheet, cell = address.split("!")
+    return f"'{sheet}'!{cell}"
+
+
+def write_workbook(form: Form) -> Written:
+    wb = Workbook()
+    _meta_sheet(wb, form)
+    cells: dict[str, str] = {}
+    for table in form.tables:
+        _table_sheet(wb, form, table, cells)
+    _check_sheet(wb, form, cells)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return Written(buffer.getvalue(), cells)
