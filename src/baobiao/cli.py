@@ -6,22 +6,107 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import click
 
 from baobiao import __version__
 from baobiao.diagnostics.codes import CODES, lookup
-from baobiao.diagnostics.core import Report, Severity
-from baobiao.diagnostics.render import LANGS, RENDERERS, render_summary
+from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag
+from baobiao.diagnostics.render import LANGS, RENDERERS, diagnostic_json, render_summary
 from baobiao.pipeline import SpecResult, check_data, load_previous, load_spec, render_report, resolve_spec
 from baobiao.report.backends import BACKENDS
 from baobiao.resources import builtin_specs
 from baobiao.syntax.printer import format_spec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-DATA_SUFFIXES = (".yaml", ".yml", ".xlsx")
+DATA_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
+
+
+def _counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
+    return {
+        "errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
+        "warnings": sum(1 for d in diagnostics if d.severity is Severity.WARNING),
+    }
+
+
+def _write_jsonl(path: Path, lines: Iterable[dict[str, object]]) -> None:
+    import json
+
+    from baobiao.report.backends import write_atomically
+
+    write_atomically(path, "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"))
+
+
+def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, lang: str) -> None:
+    """A long CSV of many agencies: progress on stderr, a summary table, JSON Lines per agency
+    (streamed to a temporary file beside the target and renamed at the end)."""
+    import contextlib
+    import json
+    import tempfile
+
+    from baobiao.instance.batch import AgencyResult, check_csv
+
+    assert result.form is not None
+    if not path.is_file():
+        _emit([Report(str(path), (diag("F001", None, path=str(path)),))], fmt, lang)
+        raise SystemExit(EXIT_USAGE)
+    shown: list[str] = []
+    with contextlib.ExitStack() as stack:
+        out = None
+        if jsonl is not None:
+            target = Path(jsonl)
+            out = stack.enter_context(
+                tempfile.NamedTemporaryFile(
+                    "w", encoding="utf-8", dir=target.parent or ".", prefix=f".{target.name}.", delete=False
+                )
+            )
+
+        def on_agency(r: AgencyResult) -> None:
+            if r.errors and len(shown) < 50:
+                rules = sorted({d.rule.id for d in r.findings if d.rule and d.severity is Severity.ERROR})
+                codes = sorted({d.code for d in r.findings if d.severity is Severity.ERROR})
+                shown.append(f"{r.agency}: {r.errors} 个错误 {' '.join(codes)} {'、'.join(rules[:6])}")
+            if out is not None:
+                line = {
+                    "agency": r.agency,
+                    "errors": r.errors,
+                    "warnings": r.warnings,
+                    "diagnostics": [diagnostic_json(d, lang) for d in r.findings],
+                }
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+        with click.progressbar(length=path.stat().st_size, label="checking", file=sys.stderr) as bar:
+            summary = check_csv(result.form, path, on_agency, progress=bar.update)
+        if out is not None and jsonl is not None:
+            out.close()
+            os.replace(out.name, jsonl)
+    if summary.problems:
+        _emit([Report(str(path), tuple(summary.problems))], fmt, lang)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "schema": "baobiao.batch",
+                    "schema_version": 1,
+                    "file": str(path),
+                    "agencies": summary.agencies,
+                    "agencies_with_errors": summary.with_errors,
+                    "rules": summary.rules.most_common(),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for line in shown:
+            click.echo(line)
+        click.echo(f"{path}: {summary.agencies} 个机关，{summary.with_errors} 个有错误", err=True)
+        for rule_id, n in summary.rules.most_common(10):
+            click.echo(f"  {n:>8}  {rule_id}", err=True)
+    failed = summary.with_errors or any(p.severity is Severity.ERROR for p in summary.problems)
+    raise SystemExit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _colour(stream: object) -> bool:
@@ -85,9 +170,15 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="Last year's data file of the same agency, for cross-year rules (one DATA file only).",
 )
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.Path(dir_okay=False),
+    help="Also write one JSON line per file or agency (a long CSV holds many) to this file.",
+)
 @_FORMAT
 @_LANG
-def check(spec: str, data: tuple[str, ...], previous: str | None, fmt: str, lang: str) -> None:
+def check(spec: str, data: tuple[str, ...], previous: str | None, jsonl: str | None, fmt: str, lang: str) -> None:
     """Check DATA files (YAML, or folders of them) against SPEC.
 
     Exit status: 0 no errors (warnings allowed), 1 errors in the data, 2 usage errors,
@@ -99,6 +190,10 @@ def check(spec: str, data: tuple[str, ...], previous: str | None, fmt: str, lang
     if not files:
         click.echo(f"baobiao: {'没有找到数据文件' if lang == 'zh' else 'no data files found'}", err=True)
         raise SystemExit(EXIT_USAGE)
+    if any(p.suffix.lower() == ".csv" for p in files):
+        if len(files) != 1:
+            raise click.UsageError("a long CSV is checked on its own")
+        _check_batch(result, files[0], jsonl, fmt, lang)
     last_year = None
     if previous is not None:
         if len(files) != 1:
@@ -112,6 +207,18 @@ def check(spec: str, data: tuple[str, ...], previous: str | None, fmt: str, lang
         first = reports[0]
         reports[0] = Report(first.path, result.report.diagnostics + first.diagnostics, first.sources, first.not_checked)
     _emit(reports, fmt, lang)
+    if jsonl is not None:
+        _write_jsonl(
+            Path(jsonl),
+            (
+                {
+                    "file": r.path,
+                    **_counts(r.diagnostics),
+                    "diagnostics": [diagnostic_json(d, lang) for d in r.diagnostics],
+                }
+                for r in reports
+            ),
+        )
     if fmt == "human":
         click.echo(render_summary(reports, lang), err=True)
     unreadable = any(d.code.startswith("F") for r in reports for d in r.diagnostics)
@@ -328,6 +435,50 @@ def workbook(spec: str, out: str) -> None:
         raise click.BadParameter("the file name must end in .xlsx", param_hint="-o")
     write_atomically(Path(out), write_workbook(result.form).data)
     click.echo(f"已写入 {out}", err=True)
+
+
+@main.command()
+@click.argument("spec")
+@click.argument("data", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The data file of the totals to write (YAML).",
+)
+@click.option("--name", default="合计", show_default=True, help="The agency name of the totals.")
+@_LANG
+def aggregate(spec: str, data: tuple[str, ...], out: str, name: str, lang: str) -> None:
+    """Add up DATA files (YAML, workbooks, or folders of them) cell by cell into one data file
+    for a city's or province's table, and check it. A cell blank in any file is blank in the
+    totals."""
+    from baobiao.instance.batch import aggregate as add_up
+    from baobiao.pipeline import load_data
+    from baobiao.report.backends import write_atomically
+    from baobiao.testing import instance_yaml
+
+    result = _spec_or_exit(spec, "human", lang)
+    assert result.form is not None
+    instances, failed = [], []
+    for path in _data_files(data):
+        instance, problems, source = load_data(result.form, path)
+        if instance is None or any(p.severity is Severity.ERROR for p in problems):
+            failed.append(Report(str(path), tuple(problems), {source.name: source} if source else {}))
+        else:
+            instances.append(instance)
+    if failed or not instances:
+        _emit(failed, "human", lang)
+        raise SystemExit(EXIT_USAGE)
+    total = add_up(result.form, instances, f"{name}（{len(instances)} 个机关）")
+    if any(Path(out).resolve() == Path(d).resolve() for d in data):
+        raise click.UsageError("--out must not be an input file")
+    write_atomically(Path(out), instance_yaml(result.form, total).encode("utf-8"))
+    report = check_data(result.form, Path(out), result.report.sources).report
+    _emit([report], "human", lang)
+    click.echo(render_summary([report], lang), err=True)
+    raise SystemExit(EXIT_FINDINGS if report.errors else EXIT_OK)
 
 
 @main.command("diff")
