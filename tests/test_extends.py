@@ -116,3 +116,10 @@ def test_2021_differs_from_2019_as_the_notice_says() -> None:
     # the money cell has decimals; 2019's 本年增/减 is signed.
     assert f21.item("fees.fee_amount").value_type.decimals == 4  # type: ignore[union-attr]
     assert f19.item("licensing.licence_change").value_type.signed  # type: ignore[union-attr]
+
+
+def test_removing_a_table_drops_the_carries_into_it() -> None:
+    result = load_spec(str(Path(__file__).resolve().parents[1] / "benchmarks" / "t3-2021.spec"))
+    assert result.form is not None, [d.code for d in result.report.diagnostics]
+    assert result.form.carries == ()
+    assert result.form.get("item1") is None and result.form.get("t3") is not None

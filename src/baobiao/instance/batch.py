@@ -29,6 +29,13 @@ from baobiao.model import Form, Rule
 
 CHUNK = 2000
 COLUMNS = ("agency", "row", "column", "value")
+# header names accepted for the four columns, in this order
+HEADER_NAMES = (
+    {"agency", "机关", "单位"},
+    {"row", "row_id", "行"},
+    {"column", "col", "col_id", "列"},
+    {"value", "obs_value", "值", "数值"},
+)
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,7 @@ class _Reader:
         with self.path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
             header = [h.strip().lower() for h in next(reader, [])]
-            if header[:4] != list(COLUMNS):
+            if len(header) < 4 or not all(h in names for h, names in zip(header, HEADER_NAMES, strict=False)):
                 self.summary.problems.append(
                     diag(
                         "D304",

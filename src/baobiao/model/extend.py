@@ -119,6 +119,8 @@ def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list
     header = dataclasses.replace(
         derived.header, attrs=(*attrs, *(a for a in derived.header.attrs if not isinstance(a, ast.Extends)))
     )
+    # a carry into a cell whose row or column an edit removed goes with it
+    items = tuple(i for i in items if not (isinstance(i, ast.CarryDecl) and not set(i.new.text.split(".")) <= known))
     merged_items = tuple(i for i in (*items, *added) if isinstance(i, Named | ast.TermDecl | ast.CarryDecl))
     return ast.SpecFile(header, merged_items, derived.comments), problems
 

@@ -1,0 +1,151 @@
+"""baobiao against vtlengine (its DuckDB back-end) on one workload: the 2021 form's table 三
+rules over N agencies in one long CSV (agency,row,column,value).
+
+vtlengine is installed only for this benchmark, in a venv of its own:
+
+    python3 -m venv /tmp/vtl && /tmp/vtl/bin/pip install vtlengine
+    .venv/bin/python benchmarks/vtl_compare.py --vtl-python /tmp/vtl/bin/python 1000 10000 100000
+
+The rules are the same on both sides: every row's 总计 is the sum of its six applicant columns;
+in every column （七）总计 is the sum of the result rows, and 一 + 二 = 三（七）+ 四 (the flow). The
+VTL script is generated from the compiled spec, so both check exactly the spec's rules. Each side
+reads the same CSV file; the times include reading it. One agency in a hundred has a wrong cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from random import Random
+
+from baobiao.instance.batch import check_csv
+from baobiao.model import RuleKind
+from baobiao.pipeline import load_data, load_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "benchmarks" / "t3-2021.spec"
+
+VTL_RUNNER = textwrap.dedent(
+    """
+    import json, sys, time
+    from vtlengine import run
+    script, structure, data = sys.argv[1], json.loads(open(sys.argv[2]).read()), sys.argv[3]
+    start = time.perf_counter()
+    result = run(script=script, data_structures=structure, datapoints={"DS": data}, use_duckdb=True)
+    took = time.perf_counter() - start
+    bad = set()
+    for ds in result.values():
+        frame = ds.data
+        if frame is not None and len(frame):
+            bad.update(frame["agency"].unique().tolist())
+    print(json.dumps({"seconds": took, "agencies_with_errors": len(bad)}))
+    """
+)
+
+
+def vtl_script(form) -> str:  # type: ignore[no-untyped-def]
+    """The table's rules as two VTL hierarchical rulesets (rows, columns)."""
+    rows, cols = [], []
+    seen: set[str] = set()
+    for rule in form.rules:
+        base = rule.id.split("@")[0]
+        if base in seen:
+            continue
+        seen.add(base)
+        left = [t.id.split(".")[0] for t in rule.left.terms]
+        right = [t.id.split(".")[0] for t in rule.right.terms]
+        if rule.kind is RuleKind.SUM and rule.id.startswith("results_total"):
+            rows.append(f'R{len(rows)} : results_total = {" + ".join(right)} errorcode "{base}" errorlevel 1')
+        elif base == "flow":  # new + carried = results_total + forward
+            rows.append(f'R{len(rows)} : new = results_total + forward - carried errorcode "flow" errorlevel 1')
+        elif rule.kind is RuleKind.SUM and base == "total.sum":
+            parts = [t.id.split(".")[1] for t in rule.right.terms]
+            cols.append(f'C{len(cols)} : total = {" + ".join(parts)} errorcode "rowsum" errorlevel 1')
+        del left
+    return (
+        "define hierarchical ruleset hr_rows (variable rule row_id) is\n  "
+        + ";\n  ".join(rows)
+        + "\nend hierarchical ruleset;\n"
+        + "define hierarchical ruleset hr_cols (variable rule col_id) is\n  "
+        + ";\n  ".join(cols)
+        + "\nend hierarchical ruleset;\n"
+        + "res_rows <- check_hierarchy(DS, hr_rows rule row_id always_zero invalid);\n"
+        + "res_cols <- check_hierarchy(DS, hr_cols rule col_id always_zero invalid);\n"
+    )
+
+
+STRUCTURE = {
+    "datasets": [
+        {
+            "name": "DS",
+            "DataStructure": [
+                {"name": "agency", "type": "String", "role": "Identifier", "nullable": False},
+                {"name": "row_id", "type": "String", "role": "Identifier", "nullable": False},
+                {"name": "col_id", "type": "String", "role": "Identifier", "nullable": False},
+                {"name": "obs_value", "type": "Integer", "role": "Measure", "nullable": True},
+            ],
+        }
+    ]
+}
+
+
+def write_csv(path: Path, form, n: int) -> None:  # type: ignore[no-untyped-def]
+    full = load_spec("gov-disclosure-2021").form
+    instance, _, _ = load_data(full, ROOT / "examples" / "county-dept-2021.yaml")
+    assert instance is not None
+    cells = [(i, c.number) for i, c in instance.values.items() if form.get(i) is not None]
+    rng = Random(0)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["agency", "row_id", "col_id", "obs_value"])
+        for a in range(n):
+            factor = rng.randint(1, 9)
+            wrong = rng.randrange(len(cells)) if a % 100 == 7 else -1
+            for k, (cell_id, number) in enumerate(cells):
+                row, _, column = cell_id.partition(".")
+                out.writerow([f"a{a:06d}", row, column, int(number) * factor + (1 if k == wrong else 0)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vtl-python", default="/tmp/vtl/bin/python")
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    args = parser.parse_args()
+    form = load_spec(str(SPEC)).form
+    assert form is not None
+    script = vtl_script(form)
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "DS.csv"
+            write_csv(path, form, n)
+            start = time.perf_counter()
+            summary = check_csv(form, path, lambda r: None)
+            ours = time.perf_counter() - start
+            (Path(tmp) / "structure.json").write_text(json.dumps(STRUCTURE))
+            (Path(tmp) / "runner.py").write_text(VTL_RUNNER)
+            done = subprocess.run(
+                [args.vtl_python, str(Path(tmp) / "runner.py"), script, str(Path(tmp) / "structure.json"), str(path)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                print(f"{n}: vtlengine failed: {done.stderr[-500:]}", file=sys.stderr)
+                continue
+            theirs = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"{n:>7} agencies: baobiao {ours:.2f} s ({n / ours:,.0f}/s, {summary.with_errors} with errors); "
+            f"vtlengine+DuckDB {theirs['seconds']:.2f} s ({n / theirs['seconds']:,.0f}/s, "
+            f"{theirs['agencies_with_errors']} with errors); ratio {theirs['seconds'] / ours:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
