@@ -72,6 +72,7 @@ def _t3_with(form: Form, changes: dict[str, Decimal], data: st.DataObject) -> tu
     return make_instance(form, valid.meta, values), values
 
 
+@settings(max_examples=min(settings().max_examples, 30))  # each case solves a MILP of the whole form
 @given(st.data(), st.integers(1, 50), st.integers(1, 50))
 def test_two_wrong_cells_of_table_3_are_both_found(data: st.DataObject, a: int, b: int) -> None:
     """Two leaves in different rows and columns, each breaking its row total, its column's
