@@ -78,7 +78,11 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
         with click.progressbar(length=path.stat().st_size, label="checking", file=sys.stderr) as bar:
-            summary = check_csv(result.form, path, on_agency, progress=bar.update)
+
+            def advance(n: int) -> None:  # the blocks' sizes in memory only roughly match the file's
+                bar.update(min(n, max(0, (bar.length or 0) - bar.pos)))
+
+            summary = check_csv(result.form, path, on_agency, progress=advance)
         if out is not None and jsonl is not None:
             out.close()
             os.replace(out.name, jsonl)

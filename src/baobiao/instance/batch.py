@@ -1,5 +1,5 @@
-"""Many agencies at once: a long CSV (agency, row, column, value) read as a stream, checked in
-chunks with the form's rules compiled once into a matrix (numpy), so that checking is limited
+"""Many agencies at once: a long CSV (agency, row, column, value) read in blocks by pyarrow,
+checked with the form's rules compiled once into a matrix (numpy), so that checking is limited
 by reading, not by evaluating rules.
 
 The matrix pass is a filter: it finds the agencies whose figures break a rule or leave one blank
@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 from baobiao.diagnostics.core import Diagnostic, Severity, diag
-from baobiao.instance.check import check
+from baobiao.instance.check import check_some
 from baobiao.instance.keys import KeyIndex
 from baobiao.instance.load import CellValue, Instance
 from baobiao.instance.values import ValueKind, parse_value
@@ -77,11 +78,17 @@ def compile_rules(form: Form) -> RuleMatrix:
 def suspicious(matrix: RuleMatrix, values: np.ndarray) -> np.ndarray:
     """Rows (agencies) with a blank cell, a value of the wrong type or a rule that does not hold;
     ``values`` NaN = blank."""
-    blank = np.isnan(values).any(axis=1)
+    bad_cells, bad_rules = flags(matrix, values)
+    return np.asarray(bad_cells.any(axis=1) | bad_rules.any(axis=1), dtype=bool)
+
+
+def flags(matrix: RuleMatrix, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(agencies × cells: blank or of the wrong type, agencies × rules: does not hold or uses a
+    blank cell)."""
+    blank = np.isnan(values)
     filled = np.nan_to_num(values)
-    negative = ((filled < 0) & matrix.unsigned).any(axis=1)
     scaled = filled * matrix.scale
-    fraction = (np.abs(scaled - np.round(scaled)) > 1e-6).any(axis=1)
+    bad_cells = blank | ((filled < 0) & matrix.unsigned) | (np.abs(scaled - np.round(scaled)) > 1e-6)
     diff = np.nan_to_num(values) @ matrix.coef.T + matrix.constant
     tol = matrix.tolerance
     op = matrix.op
@@ -90,8 +97,8 @@ def suspicious(matrix: RuleMatrix, values: np.ndarray) -> np.ndarray:
         np.abs(diff) <= tol,
         np.where(op == 1, diff <= tol, np.where(op == 2, diff >= -tol, np.where(op == 3, diff < tol, diff > -tol))),
     )
-    result: np.ndarray = blank | negative | fraction | ~holds.all(axis=1)
-    return result
+    uses_blank = (blank.astype(np.float64) @ (matrix.coef != 0).T.astype(np.float64)) > 0
+    return bad_cells, ~holds | uses_blank
 
 
 @dataclass
@@ -111,37 +118,31 @@ class BatchSummary:
     problems: list[Diagnostic] = field(default_factory=list)  # of the file itself
 
 
-@dataclass
-class _Agency:
-    name: str
-    values: dict[str, CellValue] = field(default_factory=dict)
-    problems: list[Diagnostic] = field(default_factory=list)
-
-
 class _Reader:
+    """Resolves (row, column) labels to cells, once per distinct pair."""
+
     def __init__(self, form: Form, path: Path, summary: BatchSummary) -> None:
         self.form, self.path, self.summary = form, path, summary
         self.keys = KeyIndex(form)
         self.cache: dict[tuple[str, str], str | None] = {}
 
-    def cell(self, row: str, column: str, where: str, agency: _Agency) -> str | None:
+    def cache_cell(self, row: str, column: str) -> str | None:
         key = (row, column)
         if key not in self.cache:
             self.cache[key] = self._resolve(row, column)
-        cell = self.cache[key]
-        if cell is None:
-            names = self.keys.suggestions(f"{row} > {column}" if column else row)
-            agency.problems.append(
-                diag(
-                    "D305",
-                    None,
-                    data_path=where,
-                    key=f"{row} > {column}" if column else row,
-                    suggestion=f"是不是：{'、'.join(names)}" if names else "检查名称。",
-                    suggestion_en=f"did you mean: {', '.join(names)}" if names else "check the label.",
-                )
-            )
-        return cell
+        return self.cache[key]
+
+    def unknown(self, row: str, column: str, where: str) -> Diagnostic:
+        key = f"{row} > {column}" if column else row
+        names = self.keys.suggestions(key)
+        return diag(
+            "D305",
+            None,
+            data_path=where,
+            key=key,
+            suggestion=f"是不是：{'、'.join(names)}" if names else "检查名称。",
+            suggestion_en=f"did you mean: {', '.join(names)}" if names else "check the label.",
+        )
 
     def _resolve(self, row: str, column: str) -> str | None:
         ids = self.keys.resolve(row).ids
@@ -153,56 +154,14 @@ class _Reader:
         inside = self.keys.resolve(column, item.id).ids
         return inside[0] if len(inside) == 1 and self.form.item(inside[0]).has_value else None
 
-    def agencies(self, progress: Callable[[int], None]) -> Iterator[_Agency]:
-        seen: set[str] = set()
-        current: _Agency | None = None
-        with self.path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip().lower() for h in next(reader, [])]
-            if len(header) < 4 or not all(h in names for h, names in zip(header, HEADER_NAMES, strict=False)):
-                self.summary.problems.append(
-                    diag(
-                        "D304",
-                        None,
-                        data_path=f"{self.path}:1",
-                        problem="CSV 第一行应为 agency,row,column,value",
-                        problem_en="the CSV's first line must be agency,row,column,value",
-                    )
-                )
-                return
-            for line_no, record in enumerate(reader, start=2):
-                progress(sum(len(x) for x in record) + len(record))
-                if not record or not any(x.strip() for x in record):
-                    continue
-                agency, row, column, value = [*record, "", "", "", ""][:4]
-                where = f"{self.path}:{line_no}"
-                if current is None or agency != current.name:
-                    if current is not None:
-                        yield current
-                    if agency in seen:
-                        self.summary.problems.append(
-                            diag(
-                                "D304",
-                                None,
-                                data_path=where,
-                                problem=f"机关“{agency}”的行不连续",
-                                problem_en=f"the rows of agency '{agency}' are not together",
-                            )
-                        )
-                    seen.add(agency)
-                    current = _Agency(agency)
-                cell = self.cell(row, column, where, current)
-                if cell is None:
-                    continue
-                parsed = parse_value(value)
-                if parsed.kind not in (ValueKind.NUMBER, ValueKind.MISSING):
-                    current.problems.append(
-                        diag("D308", None, data_path=where, label=self.form.item(cell).label, text=value[:80])
-                    )
-                number = parsed.number if parsed.kind is ValueKind.NUMBER else None
-                current.values[cell] = CellValue(cell, number, value, where, None)
-        if current is not None:
-            yield current
+
+_NUMERIC = r"^[+-]?[0-9]+(\.[0-9]+)?$"
+
+
+def _header_ok(path: Path) -> bool:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = [h.strip().lower() for h in next(csv.reader(handle), [])]
+    return len(header) >= 4 and all(h in names for h, names in zip(header, HEADER_NAMES, strict=False))
 
 
 def check_csv(
@@ -211,44 +170,153 @@ def check_csv(
     on_agency: Callable[[AgencyResult], None],
     progress: Callable[[int], None] = lambda n: None,
 ) -> BatchSummary:
-    """Check every agency of a long CSV; ``on_agency`` receives each result as it is ready."""
+    """Check every agency of a long CSV; ``on_agency`` receives each result, in file order.
+
+    The file is read in blocks by pyarrow's CSV reader; each block's (row, column) pairs are
+    dictionary-encoded and resolved once per distinct pair, its values parsed as a column and
+    scattered into an agencies × cells matrix. Memory is bounded by the block size."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
     matrix = compile_rules(form)
     summary = BatchSummary(str(path))
+    if not _header_ok(path):
+        summary.problems.append(
+            diag(
+                "D304",
+                None,
+                data_path=f"{path}:1",
+                problem="CSV 第一行应为 agency,row,column,value",
+                problem_en="the CSV's first line must be agency,row,column,value",
+            )
+        )
+        return summary
     reader = _Reader(form, path, summary)
-    chunk: list[_Agency] = []
+    names = ["agency", "row", "column", "value"]
+    stream = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=8 << 20, skip_rows=1, column_names=names),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, include_columns=names
+        ),
+    )
+    seen: set[str] = set()
+    state = {"line": 2}
 
-    def flush() -> None:
-        values = np.full((len(chunk), len(matrix.ids)), np.nan)
-        for r, agency in enumerate(chunk):
-            for cell_id, cell in agency.values.items():
-                if cell.number is not None:
-                    values[r, matrix.index[cell_id]] = float(cell.number)
-        flagged = suspicious(matrix, values) if chunk else np.zeros(0, dtype=bool)
-        for r, agency in enumerate(chunk):
-            findings: list[Diagnostic] = list(agency.problems)
-            if flagged[r] and not agency.problems:
-                instance = Instance(
-                    str(path), MappingProxyType({"agency": agency.name}), None, MappingProxyType(agency.values)
+    def process(table: Any) -> None:
+        n = table.num_rows
+        if n == 0:
+            return
+        first_line = state["line"]
+        state["line"] += n
+        agency_codes = pc.dictionary_encode(table.column("agency").combine_chunks())
+        a_idx = np.asarray(agency_codes.indices, dtype=np.int64)
+        agencies = agency_codes.dictionary.to_pylist()
+        runs = 1 + int(np.count_nonzero(a_idx[1:] != a_idx[:-1]))
+        again = seen.intersection(agencies)
+        if runs != len(agencies) or again:
+            name = next(iter(again)) if again else agencies[0]
+            summary.problems.append(
+                diag(
+                    "D304",
+                    None,
+                    data_path=f"{path}:{first_line}",
+                    problem=f"机关“{name}”的行不连续",
+                    problem_en=f"the rows of agency '{name}' are not together",
                 )
-                findings += [
-                    d
-                    for d in check(form, instance).findings
-                    if d.rule is None or d.rule.id in {x.id for x in matrix.rules} or d.code == "C404"
-                ]
+            )
+        seen.update(agencies)
+        keys = pc.dictionary_encode(
+            pc.binary_join_element_wise(table.column("row"), table.column("column"), "\x1f").combine_chunks()
+        )
+        k_idx = np.asarray(keys.indices, dtype=np.int64)
+        lookup = np.array(
+            [matrix.index.get(reader.cache_cell(*k.split("\x1f", 1)) or "", -1) for k in keys.dictionary.to_pylist()],
+            dtype=np.int64,
+        )
+        cell = lookup[k_idx]
+        text = table.column("value").combine_chunks()
+        numeric = np.asarray(pc.match_substring_regex(pc.utf8_trim_whitespace(text), _NUMERIC), dtype=bool)
+        values = np.full(n, np.nan)
+        if numeric.any():
+            values[numeric] = np.asarray(pc.cast(pc.filter(text, pa.array(numeric)), pa.float64()))
+        problems: dict[int, list[Diagnostic]] = {}
+        texts = None
+        for i in np.flatnonzero(~numeric | (cell < 0)):  # the rare lines that need a closer look
+            texts = texts if texts is not None else text.to_pylist()
+            where = f"{path}:{first_line + int(i)}"
+            a = int(a_idx[i])
+            if cell[i] < 0:
+                row, column = table.column("row")[int(i)].as_py(), table.column("column")[int(i)].as_py()
+                problems.setdefault(a, []).append(reader.unknown(row, column, where))
+                continue
+            parsed = parse_value(texts[i])
+            if parsed.kind is ValueKind.NUMBER and parsed.number is not None:
+                values[i] = float(parsed.number)
+            elif parsed.kind is not ValueKind.MISSING:
+                label = form.item(matrix.ids[cell[i]]).label
+                problems.setdefault(a, []).append(diag("D308", None, data_path=where, label=label, text=texts[i][:80]))
+        grid = np.full((len(agencies), len(matrix.ids)), np.nan)
+        ok = cell >= 0
+        grid[a_idx[ok], cell[ok]] = values[ok]
+        bad_cells, bad_rules = flags(matrix, grid)
+        flagged = np.asarray(bad_cells.any(axis=1) | bad_rules.any(axis=1), dtype=bool)
+        for a, name in enumerate(agencies):
+            findings: list[Diagnostic] = list(problems.get(a, []))
+            if flagged[a] and not findings:
+                rules = [matrix.rules[k] for k in np.flatnonzero(bad_rules[a])]
+                cells = [matrix.ids[k] for k in np.flatnonzero(bad_cells[a])]
+                findings = _exact(form, matrix, path, name, table, a_idx == a, cell, first_line, rules, cells)
             errors = sum(1 for d in findings if d.severity is Severity.ERROR)
             warnings = sum(1 for d in findings if d.severity is Severity.WARNING)
             summary.agencies += 1
             summary.with_errors += errors > 0
             summary.rules.update(d.rule.id.split("@")[0] for d in findings if d.rule and d.severity is Severity.ERROR)
-            on_agency(AgencyResult(agency.name, tuple(findings), errors, warnings))
-        chunk.clear()
+            on_agency(AgencyResult(name, tuple(findings), errors, warnings))
 
-    for agency in reader.agencies(progress):
-        chunk.append(agency)
-        if len(chunk) >= CHUNK:
-            flush()
-    flush()
+    pending = None
+    for batch in stream:
+        progress(batch.nbytes)
+        table = pa.Table.from_batches([batch])
+        if pending is not None:
+            table = pa.concat_tables([pending, table])
+        names_col = np.asarray(
+            pc.equal(table.column("agency"), table.column("agency")[-1]).combine_chunks(), dtype=bool
+        )
+        trailing = len(names_col) - int(np.argmin(names_col[::-1])) if not names_col.all() else 0
+        process(table.slice(0, trailing))  # the last agency may go on in the next block
+        pending = table.slice(trailing)
+    if pending is not None:
+        process(pending)
     return summary
+
+
+def _exact(
+    form: Form,
+    matrix: RuleMatrix,
+    path: Path,
+    name: str,
+    table: Any,
+    rows: np.ndarray,
+    cell: np.ndarray,
+    first_line: int,
+    rules: list[Rule],
+    cells: list[str],
+) -> list[Diagnostic]:
+    """The exact (Decimal) check of the rules and cells the matrix flagged for one agency."""
+    values: dict[str, CellValue] = {}
+    texts = table.column("value")
+    for i in np.flatnonzero(rows):
+        if cell[i] < 0:
+            continue
+        raw = texts[int(i)].as_py()
+        parsed = parse_value(raw)
+        number = parsed.number if parsed.kind is ValueKind.NUMBER else None
+        cell_id = matrix.ids[cell[i]]
+        values[cell_id] = CellValue(cell_id, number, raw, f"{path}:{first_line + int(i)}", None)
+    instance = Instance(str(path), MappingProxyType({"agency": name}), None, MappingProxyType(values))
+    return list(check_some(form, instance, rules, cells))
 
 
 def aggregate(form: Form, instances: list[Instance], name: str) -> Instance:
