@@ -228,3 +228,11 @@ def test_mistake_in_builtin_spec_is_classified(old: str, new: str, code: str, li
     d = the_one(original.replace(old, new), code)
     assert d.span is not None
     assert (d.span.line, d.span.column) == (line, column)
+
+
+def test_the_grammar_has_no_conflicts_or_collisions() -> None:
+    """Lark's strict mode (with interegular) refuses shift/reduce conflicts and terminals that
+    can match the same text; the run-time parser is built without it, from a cache."""
+    from baobiao.syntax.parser import build_parser
+
+    assert build_parser(strict=True, cache=False) is not None

@@ -12,7 +12,6 @@ from baobiao.instance.load import Instance
 from baobiao.instance.typos import KINDS, typo
 from baobiao.instance.values import format_number
 from baobiao.model import Form, RuleKind
-from baobiao.model.linear import linear_system, localise
 
 RULE_CODES = ("C401", "C402", "C403")
 TOTAL_WEIGHT, CELL_WEIGHT = 0.0, 1.0
@@ -34,6 +33,8 @@ def likely_wrong(
     failed = {d.rule.id for d in findings if d.code in RULE_CODES and d.severity is Severity.ERROR and d.rule}
     if not failed:
         return []
+    from baobiao.model.linear import linear_system, localise  # scipy: imported only when rules fail
+
     system = linear_system(form, instance.meta, keep=lambda r: r.severity is Severity.ERROR)
     values = {i.id: (c.number if (c := instance.values.get(i.id)) else None) for i in form.indicators}
     suspects = [i for r in form.rules if r.id in failed for i in r.ids]

@@ -10,13 +10,21 @@ Rules that depend on the agency's level or on last year are left out: they need 
 from __future__ import annotations
 
 from baobiao.diagnostics.core import Diagnostic, Related, diag
-from baobiao.model.linear import conflict, forced_zero, linear_system, redundant
-from baobiao.model.types import Form
+from baobiao.model.types import Form, Rule
+
+
+def _zero_satisfies(rule: Rule) -> bool:
+    """Whether all cells at 0 satisfy the rule (no constant, no strict comparison)."""
+    return rule.left.constant == rule.right.constant and rule.op in ("=", "<=", ">=")
 
 
 def contradictions(form: Form) -> list[Diagnostic]:
-    if not form.rules or not form.indicators:
+    """Rules that no data satisfies together. Rules that all-zero data satisfies cannot
+    contradict each other, so most specs need no linear program (nor scipy) here."""
+    if not form.indicators or all(_zero_satisfies(r) for r in form.rules):
         return []
+    from baobiao.model.linear import conflict, linear_system
+
     rules = conflict(linear_system(form, {}))
     if not rules:
         return []
@@ -32,6 +40,8 @@ def contradictions(form: Form) -> list[Diagnostic]:
 
 
 def lint(form: Form) -> list[Diagnostic]:
+    from baobiao.model.linear import forced_zero, linear_system, redundant
+
     found = contradictions(form)
     if found or not form.indicators:
         return found
