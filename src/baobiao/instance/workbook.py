@@ -18,7 +18,7 @@ from baobiao.diagnostics.core import Diagnostic, diag
 from baobiao.instance.load import CellValue, Instance
 from baobiao.instance.values import ValueKind, parse_value
 from baobiao.labels import bare
-from baobiao.model import AxisNode, Form, Table
+from baobiao.model import AxisNode, Form, Table, all_entries, value_entries
 
 MAX_UNPACKED = 64 * 1024 * 1024
 MAX_RATIO = 200
@@ -73,23 +73,6 @@ class _Sheet:
     def find(self, label: str, below: int = 0) -> list[tuple[int, int]]:
         key = bare(label)
         return sorted(pos for pos, t in self.text.items() if t == key and pos[0] > below)
-
-
-def _leaves(nodes: tuple[AxisNode, ...]) -> list[AxisNode]:
-    out: list[AxisNode] = []
-    for n in nodes:
-        if not n.is_group:
-            out.append(n)
-        out.extend(_leaves(n.children))
-    return out
-
-
-def _all(nodes: tuple[AxisNode, ...]) -> list[AxisNode]:
-    out: list[AxisNode] = []
-    for n in nodes:
-        out.append(n)
-        out.extend(_all(n.children))
-    return out
 
 
 def _rows_in_order(sheet: _Sheet, nodes: list[AxisNode], start: int, exclude_cols: set[int]) -> dict[str, int]:
@@ -186,12 +169,12 @@ def load_workbook_instance(form: Form, path: Path) -> tuple[Instance | None, lis
                 problems.append(diag("D319", None, table=table.label, sheet=sheet.title))
                 continue
             head_row, value_col = heads[0]
-            rows = _rows_in_order(sheet, _all(table.rows or ()), head_row, {value_col})
-            for node in _all(table.rows or ()):
+            rows = _rows_in_order(sheet, all_entries(table.rows or ()), head_row, {value_col})
+            for node in all_entries(table.rows or ()):
                 if not node.is_group and node.id in rows:
                     take(node.id, sheet, rows[node.id], value_col)
             continue
-        leaves = _leaves(table.columns)
+        leaves = value_entries(table.columns)
         columns = _columns_in_order(sheet, leaves, 0)
         if not columns:
             problems.append(diag("D319", None, table=table.label, sheet=sheet.title))
@@ -211,8 +194,8 @@ def load_workbook_instance(form: Form, path: Path) -> tuple[Instance | None, lis
                     take(table.cell_id(None, leaf.id), sheet, data_row, columns[leaf.id][1])
             continue
         value_cols = {c for _, c in columns.values()}
-        rows = _rows_in_order(sheet, _all(table.rows), header_bottom, value_cols)
-        for node in _leaves(table.rows):
+        rows = _rows_in_order(sheet, all_entries(table.rows), header_bottom, value_cols)
+        for node in value_entries(table.rows):
             for leaf in leaves:
                 if node.id in rows and leaf.id in columns:
                     take(table.cell_id(node.id, leaf.id), sheet, rows[node.id], columns[leaf.id][1])

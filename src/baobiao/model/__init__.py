@@ -14,6 +14,8 @@ from baobiao.model.types import (
     Table,
     Term,
     ValueType,
+    all_entries,
+    value_entries,
 )
 
 __all__ = [
@@ -30,4 +32,6 @@ __all__ = [
     "Table",
     "Term",
     "ValueType",
+    "all_entries",
+    "value_entries",
 ]

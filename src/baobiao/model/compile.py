@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from baobiao.diagnostics.core import Diagnostic, Related, Severity, diag, has_errors
 from baobiao.labels import bare
@@ -627,6 +628,7 @@ def _parts(ctx: _Context) -> None:
 
 # An expression over axis entries: (entry id, previous year?) -> coefficient; constant at ("", False).
 _Coefs = dict[tuple[str, bool], Decimal]
+_K = TypeVar("_K")
 
 
 @dataclass
@@ -667,13 +669,7 @@ class _Linear:
             inner = self.run(expr.operand)
             factor = _number(expr.factor.text) if isinstance(expr, ast.Scaled) else Decimal(-1)
             return None if inner is None else {k: v * factor for k, v in inner.items()}
-        left, right = self.run(expr.left), self.run(expr.right)
-        if left is None or right is None:
-            return None
-        sign = 1 if expr.op == "+" else -1
-        for k, v in right.items():
-            left[k] = left.get(k, Decimal(0)) + sign * v
-        return left
+        return _combine(expr.op, self.run(expr.left), self.run(expr.right))
 
     def _sum(self, expr: ast.SumRef) -> _Coefs | None:
         found = _resolve(self.ctx, self.scope, expr.name, group=True)
@@ -689,6 +685,16 @@ class _Linear:
         for i in ids:
             self.axes[i] = axis
         return {(i, False): Decimal(1) for i in ids}
+
+
+def _combine(op: str, left: dict[_K, Decimal] | None, right: dict[_K, Decimal] | None) -> dict[_K, Decimal] | None:
+    """``left op right`` of two linear expressions given as coefficients (None: unresolved)."""
+    if left is None or right is None:
+        return None
+    sign = 1 if op == "+" else -1
+    for k, v in right.items():
+        left[k] = left.get(k, Decimal(0)) + sign * v
+    return left
 
 
 def _number(text: str) -> Decimal:
@@ -762,13 +768,7 @@ def _term_expr(ctx: _Context, expr: ast.Expr) -> dict[str, Decimal] | None:
         factor = _number(expr.factor.text) if isinstance(expr, ast.Scaled) else Decimal(-1)
         return None if inner is None else {k: v * factor for k, v in inner.items()}
     if isinstance(expr, ast.BinOp):
-        left, right = _term_expr(ctx, expr.left), _term_expr(ctx, expr.right)
-        if left is None or right is None:
-            return None
-        sign = 1 if expr.op == "+" else -1
-        for k, v in right.items():
-            left[k] = left.get(k, Decimal(0)) + sign * v
-        return left
+        return _combine(expr.op, _term_expr(ctx, expr.left), _term_expr(ctx, expr.right))
     ctx.report(
         _not_an_indicator(
             expr.span,

@@ -133,6 +133,25 @@ class AxisNode:
     notes: tuple[str, ...] = ()
 
 
+def value_entries(nodes: tuple[AxisNode, ...]) -> list[AxisNode]:
+    """Entries with values, in printed order (a value entry's own children follow it)."""
+    out: list[AxisNode] = []
+    for n in nodes:
+        if not n.is_group:
+            out.append(n)
+        out.extend(value_entries(n.children))
+    return out
+
+
+def all_entries(nodes: tuple[AxisNode, ...]) -> list[AxisNode]:
+    """Every entry, group labels included, in printed order."""
+    out: list[AxisNode] = []
+    for n in nodes:
+        out.append(n)
+        out.extend(all_entries(n.children))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """A printed table, for layout. ``rows`` None: a single row of cells, its columns.

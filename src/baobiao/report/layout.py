@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from baobiao.model import AxisNode, Form, Table
+from baobiao.model import AxisNode, Form, Table, value_entries
 
 
 @dataclass
@@ -68,16 +68,6 @@ def _leaves(node: AxisNode) -> list[AxisNode]:
     return [leaf for child in node.children for leaf in _leaves(child)]
 
 
-def _value_leaves(nodes: tuple[AxisNode, ...]) -> list[AxisNode]:
-    """Value entries in order; a value entry's own children (nested rows) follow it."""
-    out: list[AxisNode] = []
-    for n in nodes:
-        if not n.is_group:
-            out.append(n)
-        out.extend(_value_leaves(n.children))
-    return out
-
-
 def _column_header(columns: tuple[AxisNode, ...], corner: GridCell | None) -> list[list[GridCell]]:
     levels = _depth(columns)
     rows: list[list[GridCell]] = [[] for _ in range(levels)]
@@ -107,7 +97,7 @@ def _row_labels(rows: tuple[AxisNode, ...], label_columns: int) -> list[tuple[Ax
     def walk(nodes: tuple[AxisNode, ...], column: int, indent: int) -> None:
         for n in nodes:
             if n.is_group:
-                leaves = _value_leaves(n.children)
+                leaves = value_entries(n.children)
                 if not leaves:
                     continue
                 cell = GridCell(n.label, rowspan=len(leaves), header=True, scope="rowgroup", notes=list(n.notes))
@@ -134,7 +124,7 @@ def _row_labels(rows: tuple[AxisNode, ...], label_columns: int) -> list[tuple[Ax
 def grid(form: Form, table: Table, value: Values) -> Grid:
     if not table.columns:  # the form's plain rows: label, unit, value
         return _plain(form, table, value)
-    value_columns = _value_leaves(table.columns)
+    value_columns = value_entries(table.columns)
     if table.rows is None:
         header = _column_header(table.columns, None)
         body = [[_value(table.cell_id(None, c.id), value) for c in value_columns]]
