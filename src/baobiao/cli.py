@@ -160,9 +160,11 @@ _LANG = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="baobiao")
 def main() -> None:
-    """baobiao（报表）: check statistics-form data against a form spec.
+    """baobiao（报表）: check the statistics of 政府信息公开工作年度报告 against a form spec,
+    find the likely wrong cells, and write the report as Word, HTML and text.
 
-    SPEC is a .spec file or the name of a built-in form (see `baobiao forms`).
+    SPEC is a .spec file or the name of a built-in form (see `baobiao forms`). DATA is a YAML
+    data file, an Excel workbook made by `baobiao workbook`, or a long CSV of many agencies.
     """
 
 
@@ -183,7 +185,8 @@ def main() -> None:
 @_FORMAT
 @_LANG
 def check(spec: str, data: tuple[str, ...], previous: str | None, jsonl: str | None, fmt: str, lang: str) -> None:
-    """Check DATA files (YAML, or folders of them) against SPEC.
+    """Check DATA files (YAML, .xlsx workbooks, folders of them, or one long CSV of many
+    agencies) against SPEC.
 
     Exit status: 0 no errors (warnings allowed), 1 errors in the data, 2 usage errors,
     unreadable files or errors in the spec.
@@ -557,7 +560,7 @@ def fmt(spec: str, lang: str) -> None:
 @click.argument("code")
 @_LANG
 def explain(code: str, lang: str) -> None:
-    """Describe a diagnostic CODE (e.g. C401 or sum-mismatch)."""
+    """Describe a diagnostic CODE, e.g. C401 or sum-mismatch."""
     info = lookup(code)
     if info is None:
         known = ", ".join(CODES)
