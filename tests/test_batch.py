@@ -104,3 +104,16 @@ def test_aggregate_adds_up_and_checks(run_cli: Run, tmp_path: Path) -> None:
     assert problems == [] and instance is not None
     assert instance.values["new.total"].number == 2 * example_values()["new.total"]  # type: ignore[operator]
     assert instance.meta["agency"] == "合计（2 个机关）"
+
+
+def test_a_broken_csv_ends_in_a_diagnostic(run_cli: Run, tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("agency,row,column,value\n甲,new,natural,1\n".encode("gbk"))
+    wrong_header = tmp_path / "header.csv"
+    wrong_header.write_text("a,b\n1,2\n", encoding="utf-8")
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("agency,row,column,value\n甲,new,natural,1,2,3\n", encoding="utf-8")
+    for path in (gbk, wrong_header, ragged):
+        result = run_cli("check", "gov-disclosure-2021", str(path))
+        assert result.exit_code == 1
+        assert "[D304]" in result.stdout

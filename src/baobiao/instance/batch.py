@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -159,8 +159,11 @@ _NUMERIC = r"^[+-]?[0-9]+(\.[0-9]+)?$"
 
 
 def _header_ok(path: Path) -> bool:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        header = [h.strip().lower() for h in next(csv.reader(handle), [])]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = [h.strip().lower() for h in next(csv.reader(handle), [])]
+    except (UnicodeDecodeError, csv.Error):
+        return False
     return len(header) >= 4 and all(h in names for h, names in zip(header, HEADER_NAMES, strict=False))
 
 
@@ -194,12 +197,9 @@ def check_csv(
         return summary
     reader = _Reader(form, path, summary)
     names = ["agency", "row", "column", "value"]
-    stream = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(block_size=8 << 20, skip_rows=1, column_names=names),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, include_columns=names
-        ),
+    read = pacsv.ReadOptions(column_names=names)
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, include_columns=names
     )
     seen: set[str] = set()
     state = {"line": 2}
@@ -276,9 +276,22 @@ def check_csv(
             on_agency(AgencyResult(name, tuple(findings), errors, warnings))
 
     pending = None
-    for batch in stream:
-        progress(batch.nbytes)
-        table = pa.Table.from_batches([batch])
+    for block in _blocks(path):
+        progress(len(block))
+        try:
+            table = pacsv.read_csv(pa.py_buffer(block), read_options=read, convert_options=convert)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # bad UTF-8, a broken line
+            summary.problems.append(
+                diag(
+                    "D304",
+                    None,
+                    data_path=f"{path}:{state['line']}",
+                    problem=f"CSV 无法读取（需 UTF-8、每行四列、值中不换行）：{str(exc)[:120]}",
+                    problem_en="unreadable CSV (UTF-8, four columns a line, no line breaks in values): "
+                    + str(exc)[:120],
+                )
+            )
+            return summary
         if pending is not None:
             table = pa.concat_tables([pending, table])
         names_col = np.asarray(
@@ -290,6 +303,28 @@ def check_csv(
     if pending is not None:
         process(pending)
     return summary
+
+
+BLOCK = 8 << 20
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    """The file after its header line, in blocks of whole lines of about BLOCK bytes: reading
+    them ourselves keeps memory to a few blocks, whatever the file's size."""
+    with path.open("rb") as handle:
+        head = handle.readline()
+        del head
+        rest = b""
+        while chunk := handle.read(BLOCK):
+            chunk = rest + chunk
+            cut = chunk.rfind(b"\n") + 1
+            if cut == 0:
+                rest = chunk
+                continue
+            rest = chunk[cut:]
+            yield chunk[:cut]
+        if rest.strip():
+            yield rest if rest.endswith(b"\n") else rest + b"\n"
 
 
 def _exact(
