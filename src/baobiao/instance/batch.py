@@ -121,8 +121,8 @@ class BatchSummary:
 class _Reader:
     """Resolves (row, column) labels to cells, once per distinct pair."""
 
-    def __init__(self, form: Form, path: Path, summary: BatchSummary) -> None:
-        self.form, self.path, self.summary = form, path, summary
+    def __init__(self, form: Form) -> None:
+        self.form = form
         self.keys = KeyIndex(form)
         self.cache: dict[tuple[str, str], str | None] = {}
 
@@ -133,16 +133,7 @@ class _Reader:
         return self.cache[key]
 
     def unknown(self, row: str, column: str, where: str) -> Diagnostic:
-        key = f"{row} > {column}" if column else row
-        names = self.keys.suggestions(key)
-        return diag(
-            "D305",
-            None,
-            data_path=where,
-            key=key,
-            suggestion=f"是不是：{'、'.join(names)}" if names else "检查名称。",
-            suggestion_en=f"did you mean: {', '.join(names)}" if names else "check the label.",
-        )
+        return self.keys.unknown(f"{row} > {column}" if column else row, data_path=where)
 
     def _resolve(self, row: str, column: str) -> str | None:
         ids = self.keys.resolve(row).ids
@@ -195,7 +186,7 @@ def check_csv(
             )
         )
         return summary
-    reader = _Reader(form, path, summary)
+    reader = _Reader(form)
     names = ["agency", "row", "column", "value"]
     read = pacsv.ReadOptions(column_names=names)
     convert = pacsv.ConvertOptions(

@@ -7,8 +7,10 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from baobiao.diagnostics.core import Diagnostic, diag
 from baobiao.labels import bare, normalize
 from baobiao.model import Form
+from baobiao.source import Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,18 @@ class KeyIndex:
         if within is None:
             return list(found)
         return [i for i in found if any(a.id == within for a in self.form.ancestors(i))]
+
+    def unknown(self, key: str, span: Span | None = None, data_path: str | None = None) -> Diagnostic:
+        """D305 for a key that names no item, with the closest labels as suggestions."""
+        names = self.suggestions(key)
+        return diag(
+            "D305",
+            span,
+            data_path=data_path,
+            key=key,
+            suggestion=f"是不是：{'、'.join(names)}" if names else "检查名称是否与印刷表格一致。",
+            suggestion_en=f"did you mean: {', '.join(names)}" if names else "check the label against the printed form.",
+        )
 
     def suggestions(self, key: str, limit: int = 3) -> list[str]:
         """Printed labels (or ids) close to an unknown key."""

@@ -193,18 +193,7 @@ class _Loader:
             self.report(diag("D316", span, key=key, current=current))
             return
         if not ids:
-            names = self.keys.suggestions(key)
-            self.report(
-                diag(
-                    "D305",
-                    span,
-                    key=key,
-                    suggestion=f"是不是：{'、'.join(names)}" if names else "检查名称是否与印刷表格一致。",
-                    suggestion_en=f"did you mean: {', '.join(names)}"
-                    if names
-                    else "check the label against the printed form.",
-                )
-            )
+            self.report(self.keys.unknown(key, span))
             return
         if len(ids) > 1:
             paths = [self.form.path(i) for i in ids]

@@ -285,7 +285,6 @@ def _decimal(unit_value: float, scale: float) -> Decimal:
 def _feasible(
     system: LinearSystem,
     rows: Sequence[int],
-    extra: tuple[np.ndarray, float, float] | None = None,
     objective: np.ndarray | None = None,
 ) -> tuple[bool, float]:
     """LP over the rules numbered ``rows`` (equalities first, then inequalities): feasible?
@@ -299,8 +298,6 @@ def _feasible(
         constraints.append(LinearConstraint(system.eq[eq_rows], system.eq_rhs[eq_rows], system.eq_rhs[eq_rows]))
     if ub_rows:
         constraints.append(LinearConstraint(system.ub[ub_rows], -np.inf, system.ub_rhs[ub_rows]))
-    if extra is not None:
-        constraints.append(LinearConstraint(extra[0].reshape(1, -1), extra[1], extra[2]))
     cost = -objective if objective is not None else np.zeros(n)
     result = milp(cost, constraints=constraints, integrality=np.zeros(n), bounds=Bounds(system.lower, np.inf))
     if result.status == 3:  # unbounded

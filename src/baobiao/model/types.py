@@ -22,14 +22,6 @@ class ValueType:
     signed: bool = False
     decimals: int = 0
 
-    def spec_text(self) -> str | None:
-        """The type as written in a spec, or None for the default."""
-        if not self.signed and self.decimals == 0:
-            return None
-        parts = ["signed"] if self.signed else []
-        parts.append(f"decimal({self.decimals})" if self.decimals else "integer")
-        return " ".join(parts)
-
 
 class ItemKind(StrEnum):
     SECTION = "section"  # a heading: no value
