@@ -16,9 +16,9 @@ from types import MappingProxyType
 from baobiao.diagnostics.core import Diagnostic, Related, Severity, diag
 from baobiao.instance.keys import KeyIndex
 from baobiao.instance.narrative import Narrative, NarrativeLoader
-from baobiao.instance.values import ValueKind, parse_value
+from baobiao.instance.values import Parsed, ValueKind, parse_value
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
-from baobiao.model import Form
+from baobiao.model import Form, Item
 from baobiao.source import Source, Span
 
 TOP_LEVEL = ("meta", "values", "report")
@@ -233,39 +233,41 @@ class _Loader:
         self._cell(item.id, path, value)
 
     def _cell(self, item_id: str, path: str, value: YScalar) -> None:
-        item = self.form.item(item_id)
         text = "" if value.is_null else value.text
         parsed = parse_value(text)
-        where = value.span
-        if parsed.kind is ValueKind.WITH_UNIT:
-            written = "" if parsed.number is None else str(parsed.number)
-            same = parsed.unit == item.unit
-            self.report(
-                diag(
-                    "D314",
-                    where,
-                    label=item.label,
-                    text=text,
-                    unit=item.unit or "",
-                    number=written,
-                )
-                if same
-                else diag(
-                    "D314",
-                    where,
-                    label=item.label,
-                    text=text,
-                    unit=item.unit or "",
-                    number=f"（换算为 {item.unit} 后的数）",
-                    number_en=f"(converted to {item.unit})",
-                )
-            )
-        elif parsed.kind is ValueKind.TOO_LARGE:
-            self.report(diag("D309", where, label=item.label, text=text[:40]))
-        elif parsed.kind is ValueKind.NOT_A_NUMBER:
-            self.report(diag("D308", where, label=item.label, text=text[:80]))
+        problem = value_problem(self.form.item(item_id), text, parsed, value.span)
+        if problem is not None:
+            self.report(problem)
         number = parsed.number if parsed.kind is ValueKind.NUMBER else None
-        self.values[item_id] = CellValue(item_id, number, text, path, where)
+        self.values[item_id] = CellValue(item_id, number, text, path, value.span)
+
+
+def value_problem(
+    item: Item, text: str, parsed: Parsed, span: Span | None = None, data_path: str | None = None
+) -> Diagnostic | None:
+    """What is wrong with a value that is neither a number nor blank (None when it is one of
+    those); the same for every kind of data file."""
+    if parsed.kind is ValueKind.WITH_UNIT:
+        unit = item.unit or ""
+        if parsed.unit == item.unit:
+            return diag(
+                "D314", span, label=item.label, text=text, unit=unit, number=str(parsed.number), data_path=data_path
+            )
+        return diag(
+            "D314",
+            span,
+            label=item.label,
+            text=text,
+            unit=unit,
+            number=f"（换算为 {unit} 后的数）",
+            number_en=f"(converted to {unit})",
+            data_path=data_path,
+        )
+    if parsed.kind is ValueKind.TOO_LARGE:
+        return diag("D309", span, label=item.label, text=text[:40], data_path=data_path)
+    if parsed.kind is ValueKind.NOT_A_NUMBER:
+        return diag("D308", span, label=item.label, text=text[:80], data_path=data_path)
+    return None
 
 
 def load_instance(form: Form, source: Source) -> tuple[Instance | None, list[Diagnostic]]:

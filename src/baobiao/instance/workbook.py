@@ -15,8 +15,8 @@ from types import MappingProxyType
 from typing import Any
 
 from baobiao.diagnostics.core import Diagnostic, diag
-from baobiao.instance.load import CellValue, Instance
-from baobiao.instance.values import ValueKind, parse_value
+from baobiao.instance.load import CellValue, Instance, value_problem
+from baobiao.instance.values import Parsed, ValueKind, parse_value
 from baobiao.labels import bare
 from baobiao.model import AxisNode, Form, Table, all_entries, value_entries
 
@@ -103,21 +103,21 @@ def _columns_in_order(sheet: _Sheet, leaves: list[AxisNode], start: int) -> dict
     return found
 
 
-def _number(value: Any) -> tuple[Decimal | None, str, ValueKind]:
+def _number(value: Any) -> tuple[Parsed, str]:
+    """A cell's value as read by openpyxl: numbers as they are, text as a person wrote it."""
     if value is None:
-        return None, "", ValueKind.MISSING
+        return Parsed(ValueKind.MISSING), ""
     if isinstance(value, bool):
-        return None, str(value), ValueKind.NOT_A_NUMBER
+        return Parsed(ValueKind.NOT_A_NUMBER), str(value)
     if isinstance(value, int):
-        return Decimal(value), str(value), ValueKind.NUMBER
+        return Parsed(ValueKind.NUMBER, Decimal(value)), str(value)
     if isinstance(value, float):
         try:
-            return Decimal(repr(value)), repr(value), ValueKind.NUMBER
+            return Parsed(ValueKind.NUMBER, Decimal(repr(value))), repr(value)
         except InvalidOperation:
-            return None, repr(value), ValueKind.NOT_A_NUMBER
+            return Parsed(ValueKind.NOT_A_NUMBER), repr(value)
     text = str(value)
-    parsed = parse_value(text)
-    return parsed.number if parsed.kind is ValueKind.NUMBER else None, text, parsed.kind
+    return parse_value(text), text
 
 
 def load_workbook_instance(form: Form, path: Path) -> tuple[Instance | None, list[Diagnostic]]:
@@ -137,25 +137,12 @@ def load_workbook_instance(form: Form, path: Path) -> tuple[Instance | None, lis
 
     def take(cell_id: str, sheet: _Sheet, row: int, col: int) -> None:
         cell = sheet.ws.cell(row, col)
-        number, text, kind = _number(cell.value)
+        parsed, text = _number(cell.value)
         where = f"{sheet.title}!{cell.coordinate}"
-        label = form.item(cell_id).label
-        if kind is ValueKind.WITH_UNIT:
-            problems.append(
-                diag(
-                    "D314",
-                    None,
-                    data_path=where,
-                    label=label,
-                    text=text,
-                    unit=form.item(cell_id).unit or "",
-                    number=text,
-                )
-            )
-        elif kind is ValueKind.TOO_LARGE:
-            problems.append(diag("D309", None, data_path=where, label=label, text=text[:40]))
-        elif kind is ValueKind.NOT_A_NUMBER:
-            problems.append(diag("D308", None, data_path=where, label=label, text=text[:80]))
+        problem = value_problem(form.item(cell_id), text, parsed, data_path=where)
+        if problem is not None:
+            problems.append(problem)
+        number = parsed.number if parsed.kind is ValueKind.NUMBER else None
         values[cell_id] = CellValue(cell_id, number, text, where, None)
 
     for table in form.tables:
