@@ -7,15 +7,19 @@ import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
+from random import Random
 
 import numpy as np
 from conftest import ROOT, CliResult
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from baobiao.instance.batch import AgencyResult, check_csv, compile_rules, suspicious
 from baobiao.instance.check import check
+from baobiao.instance.values import format_number
 from baobiao.pipeline import load_data, load_spec
 from baobiao.testing import Broken, broken_instances, valid_instances
+from baobiao.testing.strategies import make_instance
 
 Run = Callable[..., CliResult]
 EXAMPLE = ROOT / "examples" / "county-dept-2021.yaml"
@@ -55,7 +59,7 @@ def test_a_csv_of_agencies_is_checked_like_single_files(tmp_path: Path) -> None:
     path = tmp_path / "agencies.csv"
     write_csv(path, {"甲局": good, "乙局": bad, "丙局": blank}, labels=True)
     results: list[AgencyResult] = []
-    summary = check_csv(form21(), path, results.append)
+    summary = check_csv(form21(), path, results.append, every=True)
     assert [r.agency for r in results] == ["甲局", "乙局", "丙局"]
     assert [r.errors for r in results] == [0, 2, 1]
     assert {d.rule.id for d in results[1].findings if d.rule} == {"flow@natural", "total.sum@new"}
@@ -117,3 +121,91 @@ def test_a_broken_csv_ends_in_a_diagnostic(run_cli: Run, tmp_path: Path) -> None
         result = run_cli("check", "gov-disclosure-2021", str(path))
         assert result.exit_code == 1
         assert "[D304]" in result.stdout
+
+
+def _comparable(findings, matrix) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """What a finding says, without where: its code and its rule (or its cells)."""
+    batch_rules = {r.id for r in matrix.rules}
+    out = set()
+    for d in findings:
+        if d.severity.value == "note" or (d.rule is not None and d.rule.id not in batch_rules):
+            continue
+        out.add((d.code, d.rule.id if d.rule else ",".join(sorted(c.id for c in d.cells))))
+    return out
+
+
+def test_batch_findings_are_those_of_single_file_checks_whatever_the_blocks(tmp_path: Path) -> None:
+    """Agencies written in one CSV (some with their lines in another order, some with a cell left
+    blank) get the findings the single-file checker gives each of them (the rules a batch can
+    check), whether the file is read in blocks of a few lines or in one; every finding's line
+    is a line of its agency that names the cell it is about."""
+    form = form21()
+    matrix = compile_rules(form)
+    instance = valid_instances(form) | broken_instances(form).map(lambda b: b.instance)
+
+    @settings(max_examples=min(settings().max_examples, 15), deadline=None)
+    @given(st.lists(st.tuples(instance, st.integers(0, 2**32), st.booleans()), min_size=2, max_size=5))
+    def run(agencies) -> None:  # type: ignore[no-untyped-def]
+        path = tmp_path / "agencies.csv"
+        expected = []
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["agency", "row", "column", "value"])
+            for k, (inst, seed, blank) in enumerate(agencies):
+                rng = Random(seed)
+                values = {i: c.number for i, c in inst.values.items()}
+                if blank:
+                    values[rng.choice(sorted(values))] = None
+                order = sorted(values)
+                if k % 2:
+                    rng.shuffle(order)
+                for cell_id in order:
+                    row, _, column = cell_id.partition(".")
+                    number = values[cell_id]
+                    out.writerow([f"机关{k}", row, column, "-" if number is None else format_number(number)])
+                single = check(form, make_instance(form, inst.meta, values))
+                expected.append(_comparable(single.findings, matrix))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for block_size in (1000, 1 << 20):  # a block of 1000 bytes holds less than one agency
+            results: list[AgencyResult] = []
+            summary = check_csv(form, path, results.append, every=True, block_size=block_size)
+            assert summary.problems == []
+            assert [r.agency for r in results] == [f"机关{k}" for k in range(len(agencies))]
+            assert [_comparable(r.findings, matrix) for r in results] == expected
+            for r in results:
+                for d in r.findings:
+                    number = int((d.data_path or "").rsplit(":", 1)[1])
+                    assert lines[number - 1].startswith(f"{r.agency},")
+                    if d.code == "C401":  # a total: its line is the total's
+                        row, _, column = d.cells[0].id.partition(".")
+                        assert lines[number - 1].split(",")[1:3] == [row, column]
+
+    run()
+
+
+def test_a_messy_csv_gets_a_finding_per_problem_at_its_line(tmp_path: Path) -> None:
+    """Lines in another order, a cell twice, an unknown label, a ragged line, blank lines, CRLF
+    line ends and a quoted name: each problem is reported at its own line, and the rest of the
+    file is still checked."""
+    good = example_values()
+    rows = [["agency", "row", "column", "value"]]
+    rows += [["甲局", *k.partition(".")[::2], str(v)] for k, v in good.items()]
+    other = [['"乙局, 办公室"', *k.partition(".")[::2], str(v)] for k, v in reversed(list(good.items()))]
+    other.insert(3, ['"乙局, 办公室"', "new", "natural", "5"])  # given twice
+    other.insert(5, ['"乙局, 办公室"', "no such row", "natural", "1"])
+    other.insert(7, ['"乙局, 办公室"', "new", "natural"])  # ragged
+    text = "\r\n".join(",".join(r) for r in rows) + "\r\n\r\n" + "\r\n".join(",".join(r) for r in other) + "\r\n"
+    path = tmp_path / "messy.csv"
+    path.write_bytes(text.encode("utf-8"))
+    lines = text.split("\r\n")
+    for block_size in (1000, 1 << 20):
+        results: list[AgencyResult] = []
+        summary = check_csv(form21(), path, results.append, every=True, block_size=block_size)
+        assert [r.agency for r in results] == ["甲局", "乙局, 办公室"]
+        assert results[0].findings == ()
+        found = {d.code: int((d.data_path or "").rsplit(":", 1)[1]) for d in results[1].findings}
+        twice = [k + 1 for k, line in enumerate(lines) if line.startswith('"乙局') and ",new,natural," in line]
+        assert found["D307"] == twice[1]  # the second of the two: the first value counts
+        assert "no such row" in lines[found["D305"] - 1]
+        ragged = [d for d in summary.problems if d.code == "D304"]
+        assert len(ragged) == 1 and lines[int((ragged[0].data_path or "").rsplit(":", 1)[1]) - 1].endswith("natural")

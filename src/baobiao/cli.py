@@ -82,7 +82,7 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
             def advance(n: int) -> None:  # the blocks' sizes in memory only roughly match the file's
                 bar.update(min(n, max(0, (bar.length or 0) - bar.pos)))
 
-            summary = check_csv(result.form, path, on_agency, progress=advance)
+            summary = check_csv(result.form, path, on_agency, progress=advance, every=out is not None)
         if out is not None and jsonl is not None:
             out.close()
             os.replace(out.name, jsonl)

@@ -1,35 +1,43 @@
-"""Many agencies at once: a long CSV (agency, row, column, value) read in blocks by pyarrow,
-checked with the form's rules compiled once into a matrix (numpy), so that checking is limited
-by reading, not by evaluating rules.
+"""Many agencies at once: a long CSV (agency, row, column, value), checked with the form's rules
+compiled once into a matrix (numpy), so that checking is limited by reading, not by evaluating
+rules.
 
-The matrix pass is a filter: it finds the agencies whose figures break a rule or leave one blank
-(float64 holds every integer of a report exactly, and a decimal cell's rounding tolerance is far
-larger than float error); those agencies are then checked by the exact Decimal checker, which
-gives their findings. Rules that depend on meta fields (the CSV has none) or on last year are
-left to single-file checks."""
+The file is cut into blocks of whole agencies; worker threads read each block with pyarrow's
+CSV reader and check it as one matrix (agencies × cells). The matrix pass is a filter: it is
+exact for whole numbers and errs only towards flagging for decimals, so every agency whose
+figures break a rule, leave a cell blank or hold a value of the wrong kind is flagged; flagged
+agencies alone are checked by the exact Decimal checker, which gives their findings. Rules that
+depend on meta fields (the CSV has none) or on last year are left to single-file checks."""
 
 from __future__ import annotations
 
 import csv
-from collections import Counter
+import ctypes
+import mmap
+import os
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from baobiao.diagnostics.core import Diagnostic, Severity, diag
 from baobiao.instance.check import check_some
 from baobiao.instance.keys import KeyIndex
-from baobiao.instance.load import CellValue, Instance
-from baobiao.instance.values import ValueKind, parse_value
+from baobiao.instance.load import CellValue, Instance, value_problem
+from baobiao.instance.values import MAX_INTEGER_DIGITS, ValueKind, parse_value
 from baobiao.model import Form, Rule
 
-CHUNK = 2000
-COLUMNS = ("agency", "row", "column", "value")
+BLOCK = 4 << 20  # bytes of CSV a worker reads and checks at a time
+WORKERS = min(4, os.cpu_count() or 1)
+NAMES = ("agency", "row", "column", "value")
 # header names accepted for the four columns, in this order
 HEADER_NAMES = (
     {"agency", "机关", "单位"},
@@ -37,6 +45,14 @@ HEADER_NAMES = (
     {"column", "col", "col_id", "列"},
     {"value", "obs_value", "值", "数值"},
 )
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (glibc's malloc.h)
+_EXACT_IN_FLOAT = float(2**53)  # below this, sums of whole numbers are exact in float64
+_DIGITS = np.zeros(256, dtype=bool)
+_DIGITS[ord("0") : ord("9") + 1] = True
+_DECIMAL = r"^-?[0-9]{1,15}(\.[0-9]{1,10})?$"  # read exactly as parse_value reads it
+
+
+# -- the rules as a matrix ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -44,12 +60,31 @@ class RuleMatrix:
     ids: tuple[str, ...]
     index: dict[str, int]
     rules: tuple[Rule, ...]
-    coef: np.ndarray  # rules x cells: left - right
+    coef: np.ndarray  # rules × cells: left - right
     constant: np.ndarray  # left - right constants
-    op: np.ndarray  # 0 "=", 1 "<=", 2 ">=", 3 "<", 4 ">"
-    tolerance: np.ndarray
+    op: tuple[str, ...]
+    tolerance: np.ndarray  # rounding tolerance of the decimal cells a rule uses
+    whole: np.ndarray  # rules of whole numbers only: float arithmetic is exact for them
+    weight: np.ndarray  # per rule: sum of |coefficients| (bounds the size of left - right)
+    sparse: Any  # coef as a scipy sparse matrix: products without BLAS, whose threads fight ours
+    uses: Any  # the same, 1.0 where the rule uses the cell
     unsigned: np.ndarray  # cells that may not be negative
-    scale: np.ndarray  # 10^decimals per cell: value * scale must be whole
+    decimals: np.ndarray  # decimal places per cell
+
+    def reordered(self, order: np.ndarray) -> RuleMatrix:
+        """The matrix with its cell columns in another order (``order`` lists every cell once)."""
+        ids = tuple(self.ids[k] for k in order)
+        coef = self.coef[:, order]
+        return replace(
+            self,
+            ids=ids,
+            index={i: k for k, i in enumerate(ids)},
+            coef=coef,
+            sparse=csr_array(coef),
+            uses=csr_array((coef != 0).astype(np.float64)),
+            unsigned=self.unsigned[order],
+            decimals=self.decimals[order],
+        )
 
 
 def compile_rules(form: Form) -> RuleMatrix:
@@ -59,49 +94,73 @@ def compile_rules(form: Form) -> RuleMatrix:
     coef = np.zeros((len(rules), len(ids)))
     constant = np.zeros(len(rules))
     tolerance = np.zeros(len(rules))
-    ops = {"=": 0, "<=": 1, ">=": 2, "<": 3, ">": 4}
+    whole = np.ones(len(rules), dtype=bool)
+    types = [form.item(i).value_type for i in ids]
+    decimals = np.array([t.decimals if t is not None else 0 for t in types])
     for k, rule in enumerate(rules):
         for sign, expr in ((1.0, rule.left), (-1.0, rule.right)):
             constant[k] += sign * float(expr.constant)
+            whole[k] &= expr.constant == expr.constant.to_integral_value()
             for t in expr.terms:
                 coef[k, index[t.id]] += sign * float(t.coef)
-                vt = form.item(t.id).value_type
-                if vt is not None and vt.decimals:
-                    tolerance[k] += abs(float(t.coef)) * 0.5 * 10.0**-vt.decimals
-    types = [form.item(i).value_type for i in ids]
-    unsigned = np.array([not (t is not None and t.signed) for t in types])
-    scale = np.array([10.0 ** (t.decimals if t is not None else 0) for t in types])
-    op = np.array([ops[r.op] for r in rules])
-    return RuleMatrix(ids, index, rules, coef, constant, op, tolerance + 1e-9, unsigned, scale)
+                places = int(decimals[index[t.id]])
+                tolerance[k] += abs(float(t.coef)) * 0.5 * 10.0**-places if places else 0.0
+                whole[k] &= places == 0 and t.coef == t.coef.to_integral_value()
+    unsigned = np.array([not (t is not None and t.signed) for t in types], dtype=bool)
+    weight = np.abs(coef).sum(axis=1) + np.abs(constant)
+    uses = csr_array((coef != 0).astype(np.float64))
+    ops = tuple(r.op for r in rules)
+    return RuleMatrix(
+        ids, index, rules, coef, constant, ops, tolerance, whole, weight, csr_array(coef), uses, unsigned, decimals
+    )
+
+
+# (left - right, tolerance, margin for float error) -> surely holds. Rules of whole numbers are
+# evaluated exactly (margin 0, tolerance 0), as the exact checker does; for the others a rule is
+# taken to hold only when it does so by more than the margin, so that float error can only flag
+# an agency for the exact check, never let one through.
+_HOLDS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
+    "=": lambda d, tol, m: np.abs(d) <= tol - m,
+    "<=": lambda d, tol, m: d <= tol - m,
+    ">=": lambda d, tol, m: d >= -tol + m,
+    "<": lambda d, tol, m: np.where(tol > 0, d <= tol - m, d < -m),
+    ">": lambda d, tol, m: np.where(tol > 0, d >= -tol + m, d > m),
+}
+
+
+def rule_flags(matrix: RuleMatrix, grid: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """agencies × rules: the rule may not hold, or it uses a blank cell (0 in ``grid``)."""
+    diff = (matrix.sparse @ grid.T).T + matrix.constant
+    largest = float(np.abs(grid).max(initial=0.0))
+    size = matrix.weight * max(largest, 1.0)  # bounds |left|, |right| and |left - right|
+    margin = np.where(matrix.whole & (size < _EXACT_IN_FLOAT), 0.0, 1e-9 + 1e-12 * size)
+    tolerance = np.where(matrix.whole, 0.0, matrix.tolerance)
+    holds = np.ones(diff.shape, dtype=bool)
+    for op, test in _HOLDS.items():
+        cols = np.array([o == op for o in matrix.op], dtype=bool)
+        if cols.any():
+            holds[:, cols] = test(diff[:, cols], tolerance[cols], margin[cols])
+    blank = ~present
+    rows = np.flatnonzero(blank.any(axis=1))
+    if rows.size:
+        holds[rows] &= (matrix.uses @ blank[rows].T.astype(np.float64)).T == 0
+    return ~holds
 
 
 def suspicious(matrix: RuleMatrix, values: np.ndarray) -> np.ndarray:
-    """Rows (agencies) with a blank cell, a value of the wrong type or a rule that does not hold;
-    ``values`` NaN = blank."""
-    bad_cells, bad_rules = flags(matrix, values)
-    return np.asarray(bad_cells.any(axis=1) | bad_rules.any(axis=1), dtype=bool)
+    """Rows (agencies × cells, NaN = blank) with a blank cell, a negative value where none may
+    be, a value with more decimals than its cell has, or a rule that may not hold."""
+    present = ~np.isnan(values)
+    grid = np.where(present, values, 0.0)
+    scaled = grid * 10.0**matrix.decimals
+    wrong = ((grid < 0) & matrix.unsigned) | (np.abs(scaled - np.round(scaled)) > 1e-6)
+    return np.asarray((~present | wrong).any(axis=1) | rule_flags(matrix, grid, present).any(axis=1), dtype=bool)
 
 
-def flags(matrix: RuleMatrix, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(agencies × cells: blank or of the wrong type, agencies × rules: does not hold or uses a
-    blank cell)."""
-    blank = np.isnan(values)
-    filled = np.nan_to_num(values)
-    scaled = filled * matrix.scale
-    bad_cells = blank | ((filled < 0) & matrix.unsigned) | (np.abs(scaled - np.round(scaled)) > 1e-6)
-    diff = np.nan_to_num(values) @ matrix.coef.T + matrix.constant
-    tol = matrix.tolerance
-    op = matrix.op
-    holds = np.where(
-        op == 0,
-        np.abs(diff) <= tol,
-        np.where(op == 1, diff <= tol, np.where(op == 2, diff >= -tol, np.where(op == 3, diff < tol, diff > -tol))),
-    )
-    uses_blank = (blank.astype(np.float64) @ (matrix.coef != 0).T.astype(np.float64)) > 0
-    return bad_cells, ~holds | uses_blank
+# -- results -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class AgencyResult:
     agency: str
     findings: tuple[Diagnostic, ...]
@@ -118,35 +177,34 @@ class BatchSummary:
     problems: list[Diagnostic] = field(default_factory=list)  # of the file itself
 
 
-class _Reader:
-    """Resolves (row, column) labels to cells, once per distinct pair."""
+@dataclass(frozen=True)
+class _Block:
+    """One block's outcome: its agencies in file order, the findings of those that have any,
+    problems of the file, how many lines it had, and whether reading must stop (an unreadable
+    block). Lines are counted from the block's first line (1): the blocks before it may not be
+    read yet, so findings are moved to the file's line numbers once they are (``_rebase``)."""
 
-    def __init__(self, form: Form) -> None:
-        self.form = form
-        self.keys = KeyIndex(form)
-        self.cache: dict[tuple[str, str], str | None] = {}
-
-    def cache_cell(self, row: str, column: str) -> str | None:
-        key = (row, column)
-        if key not in self.cache:
-            self.cache[key] = self._resolve(row, column)
-        return self.cache[key]
-
-    def unknown(self, row: str, column: str, where: str) -> Diagnostic:
-        return self.keys.unknown(f"{row} > {column}" if column else row, data_path=where)
-
-    def _resolve(self, row: str, column: str) -> str | None:
-        ids = self.keys.resolve(row).ids
-        if len(ids) != 1:
-            return None
-        item = self.form.item(ids[0])
-        if not column.strip():
-            return item.id if item.has_value else None
-        inside = self.keys.resolve(column, item.id).ids
-        return inside[0] if len(inside) == 1 and self.form.item(inside[0]).has_value else None
+    size: int
+    lines: int
+    names: list[str]
+    findings: dict[int, tuple[Diagnostic, ...]]
+    problems: list[Diagnostic]
+    stop: bool = False
 
 
-_NUMERIC = r"^[+-]?[0-9]+(\.[0-9]+)?$"
+def _structure(where: str, zh: str, en: str) -> Diagnostic:
+    return diag("D304", None, data_path=where, problem=zh, problem_en=en)
+
+
+def _rebase(d: Diagnostic, path: Path, shift: int) -> Diagnostic:
+    """A diagnostic of a block, with its line counted from the start of the file."""
+    prefix = f"{path}:"
+    if d.data_path is None or not d.data_path.startswith(prefix):
+        return d
+    return replace(d, data_path=f"{prefix}{int(d.data_path[len(prefix) :]) + shift}")
+
+
+# -- the file: header, blocks of whole agencies --------------------------------------------------
 
 
 def _header_ok(path: Path) -> bool:
@@ -158,191 +216,507 @@ def _header_ok(path: Path) -> bool:
     return len(header) >= 4 and all(h in names for h, names in zip(header, HEADER_NAMES, strict=False))
 
 
+def _agency_of(data: mmap.mmap, start: int) -> bytes:
+    """The first field (the agency) of the line starting at ``start``, unquoted."""
+    if data[start : start + 1] == b'"':
+        at = start + 1
+        while (close := data.find(b'"', at)) >= 0 and data[close + 1 : close + 2] == b'"':
+            at = close + 2
+        return data[start + 1 : close].replace(b'""', b'"') if close >= 0 else data[start:]
+    end = data.find(b"\n", start)
+    comma = data.find(b",", start, end)
+    return data[start : comma if comma >= 0 else end]
+
+
+def _agency_cut(data: mmap.mmap, start: int, end: int) -> int:
+    """Where, in ``data[start:end]``, the last agency begins whose lines may go on after
+    ``end`` (just after the line before it); ``start`` when all of it may be one agency."""
+    line = data.rfind(b"\n", start, data.rfind(b"\n", start, end)) + 1  # the last whole line
+    if line <= start:
+        return start
+    name = _agency_of(data, line)
+    while line > start:
+        before = max(start, data.rfind(b"\n", start, line - 1) + 1)
+        if _agency_of(data, before) != name:
+            return line
+        line = before
+    return start
+
+
+def _ranges(data: mmap.mmap, size: int = BLOCK) -> Iterator[tuple[int, int]]:
+    """The lines after the header as (start, end) offsets, in blocks of about ``size`` bytes
+    that end where an agency ends, so that blocks can be checked on their own, in any order."""
+    start = data.find(b"\n") + 1
+    while 0 < start < len(data):
+        end = min(len(data), start + size)
+        while end < len(data):
+            cut = _agency_cut(data, start, end)
+            if cut > start:
+                end = cut
+                break
+            if end - start >= 16 * size:  # an agency longer than 16 blocks is cut at a line's end
+                end = data.rfind(b"\n", start, end) + 1 or end
+                break
+            end = min(len(data), end + size)
+        yield start, end
+        start = end
+
+
+# -- one block -----------------------------------------------------------------------------------
+
+
+class _BlockChecker:
+    """Checks blocks; shared by the worker threads (its caches only grow, under the GIL)."""
+
+    def __init__(self, form: Form, path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        self.form = form
+        self.path = path
+        self.matrix = compile_rules(form)
+        self.keys = KeyIndex(form)
+        self.cells: dict[tuple[str, str], int] = {}  # (row, column) as written -> matrix column
+        self.layouts: dict[bytes, tuple[np.ndarray, RuleMatrix | None]] = {}
+        # bytes, not text: UTF-8 is checked where it matters (names, labels), not in every digit
+        self.convert = pacsv.ConvertOptions(column_types=dict.fromkeys(NAMES, pa.binary()), strings_can_be_null=False)
+
+    # (row, column) labels -> cell, once per distinct pair
+    def cell(self, row: str, column: str) -> int:
+        key = (row, column)
+        if key not in self.cells:
+            self.cells[key] = self._resolve(row, column)
+        return self.cells[key]
+
+    def _resolve(self, row: str, column: str) -> int:
+        ids = self.keys.resolve(row).ids
+        if len(ids) != 1:
+            return -1
+        found = ids[0] if not column.strip() else None
+        if found is None:
+            inside = self.keys.resolve(column, ids[0]).ids
+            found = inside[0] if len(inside) == 1 else None
+        return self.matrix.index.get(found, -1) if found is not None else -1
+
+    def layout(self, rows: list[bytes], cols: list[bytes]) -> tuple[np.ndarray, RuleMatrix | None]:
+        """The cells of an agency's lines, and, when they give every cell once, the matrix with
+        its columns in the lines' order (so that a block's values need no rearranging)."""
+        key = b"\0".join(rows) + b"\1" + b"\0".join(cols)
+        if key not in self.layouts:
+            cells = np.array([self.cell(_text(r), _text(c)) for r, c in zip(rows, cols, strict=True)], dtype=np.int64)
+            complete = len(cells) == len(self.matrix.ids) and set(cells.tolist()) == set(range(len(cells)))
+            self.layouts[key] = (cells, self.matrix.reordered(cells) if complete else None)
+        return self.layouts[key]
+
+    def check(self, data: mmap.mmap, start: int, end: int) -> _Block:
+        """The lines ``data[start:end]`` (whole agencies)."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        skipped: list[int] = []  # lines (0-based in the block) pyarrow left out
+        problems: list[Diagnostic] = []
+
+        def invalid(row: Any) -> str:
+            skipped.append(row.number - 1)
+            problems.append(
+                _structure(
+                    f"{self.path}:{row.number}",
+                    f"这一行应有 4 列，实有 {row.actual_columns} 列：{row.text[:80]}",
+                    f"this line should have 4 columns, not {row.actual_columns}: {row.text[:80]}",
+                )
+            )
+            return "skip"
+
+        size = end - start
+        quoted = data.find(b'"', start, end) >= 0  # without quotes, a faster way through
+        parse = pacsv.ParseOptions(
+            invalid_row_handler=invalid, ignore_empty_lines=False, quote_char='"' if quoted else False
+        )
+        view = memoryview(data)[start:end]
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(view),
+                read_options=pacsv.ReadOptions(column_names=list(NAMES), use_threads=False, block_size=size + 1),
+                parse_options=parse,
+                convert_options=self.convert,
+            )
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # a line break in a value
+            problem = _structure(
+                f"{self.path}:1",
+                f"CSV 无法读取（值中不能换行）：{str(exc)[:120]}",
+                "unreadable CSV (no line breaks in values): " + str(exc)[:120],
+            )
+            return _Block(size, 0, [], {}, [problem], stop=True)
+        finally:
+            view.release()
+        lines = 1 + _line_offsets(table.num_rows, skipped)
+        return _TableCheck(self, table, lines, problems).run(size, table.num_rows + len(skipped))
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _parts(array: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A pyarrow binary array's offsets and bytes, as numpy views."""
+    _, offsets, data = array.buffers()
+    start = np.frombuffer(offsets, dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return start, raw
+
+
+def _repeats(array: Any, period: int) -> bool:
+    """Whether a binary array is its first ``period`` values over and over."""
+    if period == 0 or len(array) % period:
+        return False
+    offsets, raw = _parts(array)
+    times = len(array) // period
+    lengths = np.diff(offsets)
+    if lengths.tobytes() != lengths[:period].tobytes() * times:
+        return False
+    return bool(raw[offsets[0] : offsets[-1]].tobytes() == raw[offsets[0] : offsets[period]].tobytes() * times)
+
+
+def _line_offsets(rows: int, skipped: list[int]) -> np.ndarray:
+    """Each table row's line offset in its block, given the lines left out."""
+    offsets = np.arange(rows)
+    if skipped:
+        gaps = np.sort(np.array(skipped)) - np.arange(len(skipped))
+        offsets += np.searchsorted(gaps, offsets, side="right")
+    return offsets
+
+
+class _TableCheck:
+    """One block's table: agencies, cells and values as arrays, then the matrix and the exact
+    check of the agencies it flags. ``cells`` index ``self.matrix``, which is the form's matrix
+    with its columns in the order of the agencies' lines when every agency has the same lines."""
+
+    def __init__(self, owner: _BlockChecker, table: Any, lines: np.ndarray, problems: list[Diagnostic]) -> None:
+        import pyarrow.compute as pc
+
+        self.owner, self.matrix, self.path = owner, owner.matrix, owner.path
+        self.problems = problems  # of the file
+        self.line_problems: dict[int, list[Diagnostic]] = {}  # table row -> its problems
+        offsets, _ = _parts(table.column("agency").combine_chunks())
+        if table.num_rows and (offsets[1:] == offsets[:-1]).any():  # an agency left empty: blank lines?
+            empty = pc.and_(pc.equal(table.column("agency"), b""), pc.equal(table.column("value"), b""))
+            keep = pc.invert(empty)
+            table, lines = table.filter(keep), lines[np.asarray(keep)]
+        self.table, self.lines = table, lines
+        self.n = table.num_rows
+        self.value = table.column("value").combine_chunks()
+        self.regular = False  # every agency has the same lines, giving every cell once
+
+    def where(self, row: int) -> str:
+        return f"{self.path}:{int(self.lines[row])}"
+
+    def agencies(self) -> tuple[list[str], np.ndarray]:
+        """The agencies' names in order, and where each agency's lines start (with the end
+        after them)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        agency = self.table.column("agency").combine_chunks()
+        change = np.asarray(pc.not_equal(agency[1:], agency[:-1]), dtype=bool)
+        starts = np.concatenate(([0], np.flatnonzero(change) + 1))
+        names = []
+        for k, raw in enumerate(agency.take(pa.array(starts)).to_pylist()):
+            try:
+                names.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                names.append(_text(raw))
+                self.line_problems.setdefault(int(starts[k]), []).append(
+                    _structure(self.where(int(starts[k])), "机关名称不是 UTF-8 编码", "the agency's name is not UTF-8")
+                )
+        return names, np.append(starts, self.n)
+
+    def cells(self, bounds: np.ndarray) -> np.ndarray:
+        """Each line's cell (a column of ``self.matrix``), -1 where its (row, column) names
+        none. Exports usually give every agency the same lines in the same order: when the
+        row and column texts repeat the first agency's exactly, its cells are repeated;
+        otherwise the texts are dictionary-encoded and each distinct pair resolved."""
+        import pyarrow.compute as pc
+
+        rows = self.table.column("row").combine_chunks()
+        cols = self.table.column("column").combine_chunks()
+        first = int(bounds[1] - bounds[0])
+        if _repeats(rows, first) and _repeats(cols, first):
+            pattern, reordered = self.owner.layout(rows[:first].to_pylist(), cols[:first].to_pylist())
+            if reordered is not None:
+                self.matrix, self.regular = reordered, True
+                return np.tile(np.arange(first), self.n // first)
+            return np.tile(pattern, self.n // first)
+        row_codes, col_codes = pc.dictionary_encode(rows), pc.dictionary_encode(cols)
+        row_texts = [_text(r) for r in row_codes.dictionary.to_pylist()]
+        col_texts = [_text(c) for c in col_codes.dictionary.to_pylist()]
+        lookup = np.array([[self.owner.cell(r, c) for c in col_texts] for r in row_texts], dtype=np.int64)
+        lookup = lookup.reshape(len(row_texts), len(col_texts))
+        return np.asarray(lookup[np.asarray(row_codes.indices), np.asarray(col_codes.indices)], dtype=np.int64)
+
+    def values(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each line's number (float), whether it has one, and whether its cell must be looked
+        at exactly (negative, decimals). Plain digits are read at once; the rest by pyarrow
+        (decimal numbers) or, rarely, by parse_value."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        offsets, raw = _parts(self.value)
+        lengths = np.diff(offsets)
+        plain = (lengths >= 1) & (lengths <= MAX_INTEGER_DIGITS)
+        not_digit = np.flatnonzero(~_DIGITS[raw[offsets[0] : offsets[-1]]]) + offsets[0]
+        if not_digit.size:
+            plain[np.searchsorted(offsets, not_digit, side="right") - 1] = False
+        has = plain.copy()
+        closer = np.zeros(self.n, dtype=bool)
+        digits = pa.Array.from_buffers(pa.string(), len(self.value), self.value.buffers(), offset=self.value.offset)
+        if plain.all():  # ASCII digits, at most 15: exact as int64 and as float64
+            return np.asarray(pc.cast(digits, pa.int64())).astype(np.float64), has, closer
+        numbers = np.zeros(self.n)
+        if plain.any():
+            numbers[plain] = np.asarray(pc.cast(digits.filter(pa.array(plain)), pa.int64()))
+        rest = np.flatnonzero(~plain & (cells >= 0))
+        others = self.value.take(pa.array(rest))
+        try:
+            decimal = np.asarray(pc.match_substring_regex(pc.cast(others, pa.string()), _DECIMAL), dtype=bool)
+        except pa.ArrowInvalid:  # not UTF-8: each value on its own
+            decimal = np.zeros(len(rest), dtype=bool)
+        if decimal.any():  # decimal numbers: negative ones and those with too many places are looked at
+            chosen = rest[decimal]
+            found = pc.cast(others.filter(pa.array(decimal)), pa.string())
+            numbers[chosen] = np.asarray(pc.cast(found, pa.float64()))
+            has[chosen] = True
+            dot = np.asarray(pc.find_substring(found, "."))
+            places = np.where(dot >= 0, np.asarray(pc.binary_length(found)) - dot - 1, 0)
+            closer[chosen] = (places > self.matrix.decimals[cells[chosen]]) | (numbers[chosen] < 0)
+        texts = others.filter(pa.array(~decimal)).to_pylist()
+        for row, written in zip(rest[~decimal].tolist(), texts, strict=True):  # everything else, one by one
+            parsed = parse_value(_text(written))
+            if parsed.kind is ValueKind.NUMBER and parsed.number is not None:
+                numbers[row], has[row] = float(parsed.number), True
+                closer[row] = parsed.number < 0 or parsed.number != parsed.number.to_integral_value()
+                continue
+            item = self.owner.form.item(self.matrix.ids[cells[row]])
+            problem = value_problem(item, _text(written), parsed, data_path=self.where(row))
+            if problem is not None:
+                self.line_problems.setdefault(row, []).append(problem)
+        return numbers, has, closer
+
+    def run(self, size: int, lines: int) -> _Block:
+        if self.n == 0:
+            return _Block(size, lines, [], {}, self.problems)
+        names, bounds = self.agencies()
+
+        def agency(rows: np.ndarray) -> np.ndarray:  # the agencies of some lines
+            return np.searchsorted(bounds, rows, side="right") - 1
+
+        if len(set(names)) != len(names):
+            again = next(n for k, n in enumerate(names) if n in names[:k])
+            self.problems.append(
+                _structure(
+                    self.where(int(bounds[names.index(again, names.index(again) + 1)])),
+                    f"机关“{again}”的行不连续",
+                    f"the rows of agency '{again}' are not together",
+                )
+            )
+        cells = self.cells(bounds)
+        for row in np.flatnonzero(cells < 0).tolist():
+            written_row, written_col = (
+                _text(self.table.column("row")[row].as_py()),
+                _text(self.table.column("column")[row].as_py()),
+            )
+            key = f"{written_row} > {written_col}" if written_col.strip() else written_row
+            self.line_problems.setdefault(row, []).append(self.owner.keys.unknown(key, data_path=self.where(row)))
+        numbers, has, closer = self.values(cells)
+        if self.regular:  # the lines are the matrix's columns, in order
+            grid, present, twice = numbers.reshape(len(names), -1), has.reshape(len(names), -1), np.zeros(0, np.int64)
+        else:
+            grid, present, twice = self.grid(bounds, cells, numbers, has)
+        broken = rule_flags(self.matrix, grid, present)
+        flagged = np.asarray(broken.any(axis=1) | ~present.all(axis=1), dtype=bool)
+        by_agency: dict[int, list[Diagnostic]] = {}
+        for row, found in sorted(self.line_problems.items()):
+            by_agency.setdefault(int(agency(np.array(row))), []).extend(found)
+        whole = set(agency(twice).tolist())  # agencies with a cell given twice: check every rule
+        flagged[agency(np.flatnonzero(closer))] = True
+        flagged[list(by_agency) + list(whole)] = True
+        findings: dict[int, tuple[Diagnostic, ...]] = {}
+        for a in np.flatnonzero(flagged).tolist():
+            if a in whole:
+                rules, look = list(self.matrix.rules), list(range(len(self.matrix.ids)))
+            else:
+                rows = slice(int(bounds[a]), int(bounds[a + 1]))
+                rules = [self.matrix.rules[k] for k in np.flatnonzero(broken[a])]
+                look = sorted(set(np.flatnonzero(~present[a]).tolist()) | set(cells[rows][closer[rows]].tolist()))
+            found = by_agency.get(a, []) + self.exact(names[a], int(bounds[a]), int(bounds[a + 1]), cells, rules, look)
+            if found:
+                findings[a] = tuple(found)
+        return _Block(size, lines, names, findings, self.problems)
+
+    def grid(
+        self, bounds: np.ndarray, cells: np.ndarray, numbers: np.ndarray, has: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """agencies × cells: the numbers (0 where blank), whether each cell has one, and the
+        lines that give a cell its agency has already been given (reported as D307)."""
+        width, agencies = len(self.matrix.ids), len(bounds) - 1
+        agency = np.repeat(np.arange(agencies), np.diff(bounds))
+        grid = np.zeros((agencies, width))
+        present = np.zeros((agencies, width), dtype=bool)
+        known = cells >= 0
+        flat = agency * width + np.where(known, cells, 0)
+        counts = np.bincount(flat[known], minlength=agencies * width)
+        twice = np.flatnonzero(known & (counts[flat] > 1))
+        first: dict[int, int] = {}
+        for row in twice.tolist():  # a cell given twice: the first value counts, as in YAML files
+            if first.setdefault(int(flat[row]), row) != row:
+                label = self.owner.form.item(self.matrix.ids[cells[row]]).label
+                self.line_problems.setdefault(row, []).append(
+                    diag("D307", None, data_path=self.where(row), label=label)
+                )
+        given = known & has
+        given[twice] = False
+        given[list(first.values())] = has[list(first.values())]
+        grid.ravel()[flat[given]] = numbers[given]
+        present.ravel()[flat[given]] = True
+        return grid, present, twice
+
+    def exact(
+        self, name: str, start: int, end: int, cells: np.ndarray, rules: list[Rule], look: list[int]
+    ) -> list[Diagnostic]:
+        """The exact (Decimal) check of some rules and cells of one agency (lines start..end)."""
+        ids, index = self.matrix.ids, self.matrix.index
+        needed = {ids[c] for c in look} | {i for rule in rules for i in rule.ids}
+        wanted = [index[i] for i in needed]
+        values: dict[str, CellValue] = {}
+        for k in np.flatnonzero(np.isin(cells[start:end], wanted)).tolist():
+            row = start + k
+            cell_id = ids[cells[row]]
+            if cell_id not in values:  # a cell given twice: the first value counts
+                written = _text(self.value[row].as_py())
+                parsed = parse_value(written)
+                number = parsed.number if parsed.kind is ValueKind.NUMBER else None
+                values[cell_id] = CellValue(cell_id, number, written, self.where(row), None)
+        instance = Instance(str(self.path), MappingProxyType({"agency": name}), None, MappingProxyType(values))
+        return list(check_some(self.owner.form, instance, rules, [ids[c] for c in look]))
+
+
+# -- the whole file --------------------------------------------------------------------------------
+
+
 def check_csv(
     form: Form,
     path: Path,
-    on_agency: Callable[[AgencyResult], None],
+    on_agency: Callable[[AgencyResult], None] | None = None,
     progress: Callable[[int], None] = lambda n: None,
+    workers: int = WORKERS,
+    every: bool = False,
+    block_size: int = BLOCK,
 ) -> BatchSummary:
-    """Check every agency of a long CSV; ``on_agency`` receives each result, in file order.
+    """Check every agency of a long CSV; ``on_agency`` receives the result of each agency with
+    findings (``every``: of each agency), in file order.
 
-    The file is read in blocks by pyarrow's CSV reader; each block's (row, column) pairs are
-    dictionary-encoded and resolved once per distinct pair, its values parsed as a column and
-    scattered into an agencies × cells matrix. Memory is bounded by the block size."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
-    matrix = compile_rules(form)
+    Blocks of whole agencies are checked by ``workers`` threads (pyarrow and numpy work outside
+    the GIL), at most a few blocks ahead of the one being reported, so memory is bounded by
+    the block size, not by the file's."""
     summary = BatchSummary(str(path))
     if not _header_ok(path):
         summary.problems.append(
-            diag(
-                "D304",
-                None,
-                data_path=f"{path}:1",
-                problem="CSV 第一行应为 agency,row,column,value",
-                problem_en="the CSV's first line must be agency,row,column,value",
+            _structure(
+                f"{path}:1",
+                "CSV 第一行应为 agency,row,column,value",
+                "the CSV's first line must be agency,row,column,value",
             )
         )
         return summary
-    reader = _Reader(form)
-    names = ["agency", "row", "column", "value"]
-    read = pacsv.ReadOptions(column_names=names)
-    convert = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, include_columns=names
-    )
+    _retain_freed_memory()
+    checker = _BlockChecker(form, path)
     seen: set[str] = set()
-    state = {"line": 2}
-
-    def process(table: Any) -> None:
-        n = table.num_rows
-        if n == 0:
-            return
-        first_line = state["line"]
-        state["line"] += n
-        agency_codes = pc.dictionary_encode(table.column("agency").combine_chunks())
-        a_idx = np.asarray(agency_codes.indices, dtype=np.int64)
-        agencies = agency_codes.dictionary.to_pylist()
-        runs = 1 + int(np.count_nonzero(a_idx[1:] != a_idx[:-1]))
-        again = seen.intersection(agencies)
-        if runs != len(agencies) or again:
-            name = next(iter(again)) if again else agencies[0]
-            summary.problems.append(
-                diag(
-                    "D304",
-                    None,
-                    data_path=f"{path}:{first_line}",
-                    problem=f"机关“{name}”的行不连续",
-                    problem_en=f"the rows of agency '{name}' are not together",
-                )
-            )
-        seen.update(agencies)
-        keys = pc.dictionary_encode(
-            pc.binary_join_element_wise(table.column("row"), table.column("column"), "\x1f").combine_chunks()
-        )
-        k_idx = np.asarray(keys.indices, dtype=np.int64)
-        lookup = np.array(
-            [matrix.index.get(reader.cache_cell(*k.split("\x1f", 1)) or "", -1) for k in keys.dictionary.to_pylist()],
-            dtype=np.int64,
-        )
-        cell = lookup[k_idx]
-        text = table.column("value").combine_chunks()
-        numeric = np.asarray(pc.match_substring_regex(pc.utf8_trim_whitespace(text), _NUMERIC), dtype=bool)
-        values = np.full(n, np.nan)
-        if numeric.any():
-            values[numeric] = np.asarray(pc.cast(pc.filter(text, pa.array(numeric)), pa.float64()))
-        problems: dict[int, list[Diagnostic]] = {}
-        texts = None
-        for i in np.flatnonzero(~numeric | (cell < 0)):  # the rare lines that need a closer look
-            texts = texts if texts is not None else text.to_pylist()
-            where = f"{path}:{first_line + int(i)}"
-            a = int(a_idx[i])
-            if cell[i] < 0:
-                row, column = table.column("row")[int(i)].as_py(), table.column("column")[int(i)].as_py()
-                problems.setdefault(a, []).append(reader.unknown(row, column, where))
-                continue
-            parsed = parse_value(texts[i])
-            if parsed.kind is ValueKind.NUMBER and parsed.number is not None:
-                values[i] = float(parsed.number)
-            elif parsed.kind is not ValueKind.MISSING:
-                label = form.item(matrix.ids[cell[i]]).label
-                problems.setdefault(a, []).append(diag("D308", None, data_path=where, label=label, text=texts[i][:80]))
-        grid = np.full((len(agencies), len(matrix.ids)), np.nan)
-        ok = cell >= 0
-        grid[a_idx[ok], cell[ok]] = values[ok]
-        bad_cells, bad_rules = flags(matrix, grid)
-        flagged = np.asarray(bad_cells.any(axis=1) | bad_rules.any(axis=1), dtype=bool)
-        for a, name in enumerate(agencies):
-            findings: list[Diagnostic] = list(problems.get(a, []))
-            if flagged[a] and not findings:
-                rules = [matrix.rules[k] for k in np.flatnonzero(bad_rules[a])]
-                cells = [matrix.ids[k] for k in np.flatnonzero(bad_cells[a])]
-                findings = _exact(form, matrix, path, name, table, a_idx == a, cell, first_line, rules, cells)
-            errors = sum(1 for d in findings if d.severity is Severity.ERROR)
-            warnings = sum(1 for d in findings if d.severity is Severity.WARNING)
-            summary.agencies += 1
-            summary.with_errors += errors > 0
-            summary.rules.update(d.rule.id.split("@")[0] for d in findings if d.rule and d.severity is Severity.ERROR)
-            on_agency(AgencyResult(name, tuple(findings), errors, warnings))
-
-    pending = None
-    for block in _blocks(path):
-        progress(len(block))
+    line = 2  # of the block being reported
+    pending: deque[tuple[int, int, Future[_Block]]] = deque()
+    with path.open("rb") as handle, _mapped(handle) as data, ThreadPoolExecutor(max(1, workers)) as pool:
+        ranges = _ranges(data, block_size)
         try:
-            table = pacsv.read_csv(pa.py_buffer(block), read_options=read, convert_options=convert)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # bad UTF-8, a broken line
-            summary.problems.append(
-                diag(
-                    "D304",
-                    None,
-                    data_path=f"{path}:{state['line']}",
-                    problem=f"CSV 无法读取（需 UTF-8、每行四列、值中不换行）：{str(exc)[:120]}",
-                    problem_en="unreadable CSV (UTF-8, four columns a line, no line breaks in values): "
-                    + str(exc)[:120],
-                )
-            )
-            return summary
-        if pending is not None:
-            table = pa.concat_tables([pending, table])
-        names_col = np.asarray(
-            pc.equal(table.column("agency"), table.column("agency")[-1]).combine_chunks(), dtype=bool
-        )
-        trailing = len(names_col) - int(np.argmin(names_col[::-1])) if not names_col.all() else 0
-        process(table.slice(0, trailing))  # the last agency may go on in the next block
-        pending = table.slice(trailing)
-    if pending is not None:
-        process(pending)
+            while True:
+                while len(pending) <= workers and (item := next(ranges, None)) is not None:
+                    pending.append((*item, pool.submit(checker.check, data, *item)))
+                if not pending:
+                    break
+                start, end, future = pending.popleft()
+                block = future.result()
+                _forget(data, start, end)
+                progress(block.size)
+                summary.problems.extend(_rebase(d, path, line - 1) for d in block.problems)
+                again = seen.intersection(block.names)
+                if again:
+                    name = min(again)
+                    summary.problems.append(
+                        _structure(
+                            str(path), f"机关“{name}”的行不连续", f"the rows of agency '{name}' are not together"
+                        )
+                    )
+                seen.update(block.names)
+                _report(summary, block, line - 1, on_agency, every)
+                line += block.lines
+                if block.stop:
+                    break
+        finally:
+            for _, _, future in pending:
+                future.cancel()
+            wait([f for _, _, f in pending])
     return summary
 
 
-BLOCK = 8 << 20
+def _retain_freed_memory() -> None:
+    """Each block allocates a few arrays of a megabyte or so (numpy, through malloc). glibc's
+    malloc maps such arrays fresh from the kernel and unmaps them when freed, so every block
+    pays thousands of page faults, which doubled the time of a batch. Raising its thresholds
+    keeps freed memory in the process for the next block (no-op without glibc)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+    libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest
 
 
-def _blocks(path: Path) -> Iterator[bytes]:
-    """The file after its header line, in blocks of whole lines of about BLOCK bytes: reading
-    them ourselves keeps memory to a few blocks, whatever the file's size."""
-    with path.open("rb") as handle:
-        head = handle.readline()
-        del head
-        rest = b""
-        while chunk := handle.read(BLOCK):
-            chunk = rest + chunk
-            cut = chunk.rfind(b"\n") + 1
-            if cut == 0:
-                rest = chunk
-                continue
-            rest = chunk[cut:]
-            yield chunk[:cut]
-        if rest.strip():
-            yield rest if rest.endswith(b"\n") else rest + b"\n"
+@contextmanager
+def _mapped(handle: BinaryIO) -> Iterator[mmap.mmap]:
+    """The file mapped into memory, read only (an empty file as an empty mapping of nothing)."""
+    if os.fstat(handle.fileno()).st_size == 0:
+        yield mmap.mmap(-1, 1)  # nothing to read: an anonymous page
+        return
+    data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        yield data
+    finally:
+        data.close()
 
 
-def _exact(
-    form: Form,
-    matrix: RuleMatrix,
-    path: Path,
-    name: str,
-    table: Any,
-    rows: np.ndarray,
-    cell: np.ndarray,
-    first_line: int,
-    rules: list[Rule],
-    cells: list[str],
-) -> list[Diagnostic]:
-    """The exact (Decimal) check of the rules and cells the matrix flagged for one agency."""
-    values: dict[str, CellValue] = {}
-    texts = table.column("value")
-    for i in np.flatnonzero(rows):
-        if cell[i] < 0:
-            continue
-        raw = texts[int(i)].as_py()
-        parsed = parse_value(raw)
-        number = parsed.number if parsed.kind is ValueKind.NUMBER else None
-        cell_id = matrix.ids[cell[i]]
-        values[cell_id] = CellValue(cell_id, number, raw, f"{path}:{first_line + int(i)}", None)
-    instance = Instance(str(path), MappingProxyType({"agency": name}), None, MappingProxyType(values))
-    return list(check_some(form, instance, rules, cells))
+def _forget(data: mmap.mmap, start: int, end: int) -> None:
+    """Let the kernel take back the pages of a block that has been checked, so that memory
+    does not grow with the file (they stay in the page cache)."""
+    if hasattr(mmap, "MADV_DONTNEED"):
+        first = start - start % mmap.PAGESIZE
+        data.madvise(mmap.MADV_DONTNEED, first, end - first)
+
+
+def _report(
+    summary: BatchSummary, block: _Block, shift: int, on_agency: Callable[[AgencyResult], None] | None, every: bool
+) -> None:
+    path = Path(summary.path)
+    results: dict[int, AgencyResult] = {}
+    for a, found in block.findings.items():
+        found = tuple(_rebase(d, path, shift) for d in found)
+        count = Counter(d.severity for d in found)
+        results[a] = AgencyResult(block.names[a], found, count[Severity.ERROR], count[Severity.WARNING])
+        summary.with_errors += count[Severity.ERROR] > 0
+        summary.rules.update(d.rule.id.split("@")[0] for d in found if d.rule and d.severity is Severity.ERROR)
+    summary.agencies += len(block.names)
+    if on_agency is not None and every:
+        for a, name in enumerate(block.names):
+            on_agency(results.get(a) or AgencyResult(name, (), 0, 0))
+    elif on_agency is not None:
+        for a in sorted(results):
+            on_agency(results[a])
 
 
 def aggregate(form: Form, instances: list[Instance], name: str) -> Instance:

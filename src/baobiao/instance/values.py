@@ -34,6 +34,8 @@ class Parsed:
 
 def parse_value(text: str) -> Parsed:
     """Read what a person wrote into a cell. Full-width digits and thousands commas are fine."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_INTEGER_DIGITS:  # the usual case, at once
+        return Parsed(ValueKind.NUMBER, Decimal(text))
     clean = unicodedata.normalize("NFKC", text).strip()
     if clean in MISSING_MARKERS:
         return Parsed(ValueKind.MISSING)

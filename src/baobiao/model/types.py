@@ -102,16 +102,14 @@ class Rule:
     right: LinExpr
     span: Span | None = field(default=None, compare=False)
     condition: Condition | None = None
+    #: this year's cells the rule uses, each once
+    ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    #: last year's cells the rule uses (a cross-year rule), each once
+    previous_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """This year's cells the rule uses, each once."""
-        return tuple(dict.fromkeys(self.left.ids + self.right.ids))
-
-    @property
-    def previous_ids(self) -> tuple[str, ...]:
-        """Last year's cells the rule uses (a cross-year rule), each once."""
-        return tuple(dict.fromkeys(self.left.previous_ids + self.right.previous_ids))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ids", tuple(dict.fromkeys(self.left.ids + self.right.ids)))
+        object.__setattr__(self, "previous_ids", tuple(dict.fromkeys(self.left.previous_ids + self.right.previous_ids)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +183,12 @@ class Form:
     terms: tuple[NarrativeTerm, ...] = ()
     carries: tuple[tuple[str, str], ...] = ()  # (cell of an earlier form, cell of this one)
     _index: Mapping[str, Item] = field(init=False, repr=False, compare=False)
+    _paths: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", MappingProxyType({i.id: i for i in self.items}))
+        paths = {i.id: " > ".join([a.label for a in self.ancestors(i.id)] + [i.label]) for i in self.items}
+        object.__setattr__(self, "_paths", MappingProxyType(paths))
 
     def item(self, item_id: str) -> Item:
         return self._index[item_id]
@@ -211,9 +212,7 @@ class Form:
 
     def path(self, item_id: str) -> str:
         """The label path from the top, joined by ' > '."""
-        labels = [a.label for a in self.ancestors(item_id)]
-        labels.append(self._index[item_id].label)
-        return " > ".join(labels)
+        return self._paths[item_id]
 
     def years_text(self) -> str:
         if self.years is None:
