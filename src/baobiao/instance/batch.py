@@ -371,10 +371,11 @@ def _repeats(array: Any, period: int) -> bool:
         return False
     offsets, raw = _parts(array)
     times = len(array) // period
-    lengths = np.diff(offsets)
-    if lengths.tobytes() != lengths[:period].tobytes() * times:
+    lengths = np.diff(offsets).reshape(times, period)
+    if not (lengths == lengths[0]).all():
         return False
-    return bool(raw[offsets[0] : offsets[-1]].tobytes() == raw[offsets[0] : offsets[period]].tobytes() * times)
+    chars = raw[offsets[0] : offsets[-1]].reshape(times, -1)
+    return bool((chars == chars[0]).all())
 
 
 def _line_offsets(rows: int, skipped: list[int]) -> np.ndarray:
@@ -394,7 +395,7 @@ class _TableCheck:
     def __init__(self, owner: _BlockChecker, table: Any, lines: np.ndarray, problems: list[Diagnostic]) -> None:
         import pyarrow.compute as pc
 
-        self.owner, self.matrix, self.path = owner, owner.matrix, owner.path
+        self.owner, self.matrix, self.path, self.file = owner, owner.matrix, owner.path, str(owner.path)
         self.problems = problems  # of the file
         self.line_problems: dict[int, list[Diagnostic]] = {}  # table row -> its problems
         offsets, _ = _parts(table.column("agency").combine_chunks())
@@ -408,7 +409,7 @@ class _TableCheck:
         self.regular = False  # every agency has the same lines, giving every cell once
 
     def where(self, row: int) -> str:
-        return f"{self.path}:{int(self.lines[row])}"
+        return f"{self.file}:{int(self.lines[row])}"
 
     def agencies(self) -> tuple[list[str], np.ndarray]:
         """The agencies' names in order, and where each agency's lines start (with the end
@@ -587,15 +588,17 @@ class _TableCheck:
         needed = {ids[c] for c in look} | {i for rule in rules for i in rule.ids}
         wanted = [index[i] for i in needed]
         values: dict[str, CellValue] = {}
-        for k in np.flatnonzero(np.isin(cells[start:end], wanted)).tolist():
+        mine = np.sort(wanted) if self.regular else np.flatnonzero(np.isin(cells[start:end], wanted))
+        offsets, raw = _parts(self.value)
+        for k in mine.tolist():
             row = start + k
             cell_id = ids[cells[row]]
             if cell_id not in values:  # a cell given twice: the first value counts
-                written = _text(self.value[row].as_py())
+                written = _text(raw[offsets[row] : offsets[row + 1]].tobytes())
                 parsed = parse_value(written)
                 number = parsed.number if parsed.kind is ValueKind.NUMBER else None
                 values[cell_id] = CellValue(cell_id, number, written, self.where(row), None)
-        instance = Instance(str(self.path), MappingProxyType({"agency": name}), None, MappingProxyType(values))
+        instance = Instance(self.file, MappingProxyType({"agency": name}), None, MappingProxyType(values))
         return list(check_some(self.owner.form, instance, rules, [ids[c] for c in look]))
 
 
