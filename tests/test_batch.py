@@ -172,6 +172,9 @@ def test_batch_findings_are_those_of_single_file_checks_whatever_the_blocks(tmp_
             assert summary.problems == []
             assert [r.agency for r in results] == [f"机关{k}" for k in range(len(agencies))]
             assert [_comparable(r.findings, matrix) for r in results] == expected
+            for r in results:  # counted before the findings were made (for whole-number rules)
+                assert r.errors == sum(d.severity.value == "error" for d in r.findings)
+                assert r.warnings == sum(d.severity.value == "warning" for d in r.findings)
             for r in results:
                 for d in r.findings:
                     number = int((d.data_path or "").rsplit(":", 1)[1])

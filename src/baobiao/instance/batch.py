@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, BinaryIO
@@ -29,7 +30,7 @@ import numpy as np
 from scipy.sparse import csr_array
 
 from baobiao.diagnostics.core import Diagnostic, Severity, diag
-from baobiao.instance.check import check_some
+from baobiao.instance.check import check_some, failure_severity
 from baobiao.instance.keys import KeyIndex
 from baobiao.instance.load import CellValue, Instance, value_problem
 from baobiao.instance.values import MAX_INTEGER_DIGITS, ValueKind, parse_value
@@ -160,12 +161,39 @@ def suspicious(matrix: RuleMatrix, values: np.ndarray) -> np.ndarray:
 # -- results -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class AgencyResult:
-    agency: str
-    findings: tuple[Diagnostic, ...]
-    errors: int
-    warnings: int
+    """One agency's outcome. ``findings`` may be made only when first asked for: an agency
+    whose only faults are whole-number rules that do not hold is known to have them (the matrix
+    is exact there), and building its diagnostics is most of the cost of a broken agency, which
+    a summary of thousands does not need."""
+
+    __slots__ = ("_findings", "_make", "agency", "errors", "warnings")
+
+    def __init__(
+        self,
+        agency: str,
+        findings: tuple[Diagnostic, ...] = (),
+        errors: int = 0,
+        warnings: int = 0,
+        make: Callable[[], tuple[Diagnostic, ...]] | None = None,
+    ) -> None:
+        self.agency, self.errors, self.warnings = agency, errors, warnings
+        self._findings, self._make = findings, make
+
+    @property
+    def findings(self) -> tuple[Diagnostic, ...]:
+        if self._make is not None:
+            self._findings, self._make = self._make(), None
+        return self._findings
+
+
+@dataclass(frozen=True)
+class _Deferred:
+    """The findings of an agency whose only faults are these whole-number rules, to be made
+    when asked for."""
+
+    rules: tuple[Rule, ...]
+    make: Callable[[], list[Diagnostic]]
 
 
 @dataclass
@@ -187,7 +215,7 @@ class _Block:
     size: int
     lines: int
     names: list[str]
-    findings: dict[int, tuple[Diagnostic, ...]]
+    findings: dict[int, tuple[Diagnostic, ...] | _Deferred]
     problems: list[Diagnostic]
     stop: bool = False
 
@@ -540,15 +568,21 @@ class _TableCheck:
         whole = set(agency(twice).tolist())  # agencies with a cell given twice: check every rule
         flagged[agency(np.flatnonzero(closer))] = True
         flagged[list(by_agency) + list(whole)] = True
-        findings: dict[int, tuple[Diagnostic, ...]] = {}
+        findings: dict[int, tuple[Diagnostic, ...] | _Deferred] = {}
         for a in np.flatnonzero(flagged).tolist():
+            start, end = int(bounds[a]), int(bounds[a + 1])
             if a in whole:
                 rules, look = list(self.matrix.rules), list(range(len(self.matrix.ids)))
             else:
-                rows = slice(int(bounds[a]), int(bounds[a + 1]))
-                rules = [self.matrix.rules[k] for k in np.flatnonzero(broken[a])]
-                look = sorted(set(np.flatnonzero(~present[a]).tolist()) | set(cells[rows][closer[rows]].tolist()))
-            found = by_agency.get(a, []) + self.exact(names[a], int(bounds[a]), int(bounds[a + 1]), cells, rules, look)
+                failed = np.flatnonzero(broken[a])
+                rules = [self.matrix.rules[k] for k in failed]
+                look = sorted(
+                    set(np.flatnonzero(~present[a]).tolist()) | set(cells[start:end][closer[start:end]].tolist())
+                )
+                if not look and a not in by_agency and self.matrix.whole[failed].all():
+                    findings[a] = _Deferred(tuple(rules), self.exact(names[a], start, end, cells, rules, look))
+                    continue
+            found = by_agency.get(a, []) + self.exact(names[a], start, end, cells, rules, look)()
             if found:
                 findings[a] = tuple(found)
         return _Block(size, lines, names, findings, self.problems)
@@ -582,24 +616,31 @@ class _TableCheck:
 
     def exact(
         self, name: str, start: int, end: int, cells: np.ndarray, rules: list[Rule], look: list[int]
-    ) -> list[Diagnostic]:
-        """The exact (Decimal) check of some rules and cells of one agency (lines start..end)."""
+    ) -> Callable[[], list[Diagnostic]]:
+        """The exact (Decimal) check of some rules and cells of one agency (lines start..end):
+        the values it needs are taken now, the check is made when it is called."""
         ids, index = self.matrix.ids, self.matrix.index
         needed = {ids[c] for c in look} | {i for rule in rules for i in rule.ids}
         wanted = [index[i] for i in needed]
-        values: dict[str, CellValue] = {}
         mine = np.sort(wanted) if self.regular else np.flatnonzero(np.isin(cells[start:end], wanted))
         offsets, raw = _parts(self.value)
+        taken: dict[str, tuple[bytes, str]] = {}
         for k in mine.tolist():
             row = start + k
-            cell_id = ids[cells[row]]
-            if cell_id not in values:  # a cell given twice: the first value counts
-                written = _text(raw[offsets[row] : offsets[row + 1]].tobytes())
-                parsed = parse_value(written)
+            # a cell given twice: the first value counts
+            taken.setdefault(ids[cells[row]], (raw[offsets[row] : offsets[row + 1]].tobytes(), self.where(row)))
+        form, file, cell_ids = self.owner.form, self.file, [ids[c] for c in look]
+
+        def check() -> list[Diagnostic]:
+            values: dict[str, CellValue] = {}
+            for cell_id, (written, where) in taken.items():
+                parsed = parse_value(_text(written))
                 number = parsed.number if parsed.kind is ValueKind.NUMBER else None
-                values[cell_id] = CellValue(cell_id, number, written, self.where(row), None)
-        instance = Instance(self.file, MappingProxyType({"agency": name}), None, MappingProxyType(values))
-        return list(check_some(self.owner.form, instance, rules, [ids[c] for c in look]))
+                values[cell_id] = CellValue(cell_id, number, _text(written), where, None)
+            instance = Instance(file, MappingProxyType({"agency": name}), None, MappingProxyType(values))
+            return list(check_some(form, instance, rules, cell_ids))
+
+        return check
 
 
 # -- the whole file --------------------------------------------------------------------------------
@@ -702,17 +743,28 @@ def _forget(data: mmap.mmap, start: int, end: int) -> None:
         data.madvise(mmap.MADV_DONTNEED, first, end - first)
 
 
+def _made(deferred: _Deferred, path: Path, shift: int) -> tuple[Diagnostic, ...]:
+    return tuple(_rebase(d, path, shift) for d in deferred.make())
+
+
 def _report(
     summary: BatchSummary, block: _Block, shift: int, on_agency: Callable[[AgencyResult], None] | None, every: bool
 ) -> None:
     path = Path(summary.path)
     results: dict[int, AgencyResult] = {}
     for a, found in block.findings.items():
-        found = tuple(_rebase(d, path, shift) for d in found)
-        count = Counter(d.severity for d in found)
-        results[a] = AgencyResult(block.names[a], found, count[Severity.ERROR], count[Severity.WARNING])
+        if isinstance(found, _Deferred):
+            failing = [(r.id, failure_severity(r)) for r in found.rules]
+            made: tuple[Diagnostic, ...] = ()
+            make = partial(_made, found, path, shift)
+        else:
+            made = tuple(_rebase(d, path, shift) for d in found)
+            failing = [(d.rule.id if d.rule else "", d.severity) for d in made]
+            make = None
+        count = Counter(severity for _, severity in failing)
+        results[a] = AgencyResult(block.names[a], made, count[Severity.ERROR], count[Severity.WARNING], make)
         summary.with_errors += count[Severity.ERROR] > 0
-        summary.rules.update(d.rule.id.split("@")[0] for d in found if d.rule and d.severity is Severity.ERROR)
+        summary.rules.update(i.split("@")[0] for i, severity in failing if i and severity is Severity.ERROR)
     summary.agencies += len(block.names)
     if on_agency is not None and every:
         for a, name in enumerate(block.names):

@@ -208,6 +208,7 @@ def _sum_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declare
     return diag(
         "C401",
         c.span(total),
+        severity=failure_severity(rule),
         rule=ref,
         comparison=cmp,
         data_path=c.data_path(total),
@@ -226,6 +227,7 @@ def _part_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
     return diag(
         "C402",
         c.span(part),
+        severity=failure_severity(rule),
         rule=ref,
         comparison=cmp,
         data_path=c.data_path(part),
@@ -255,7 +257,7 @@ def _rule_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
     return diag(
         "C403",
         c.span(rule.ids[0]) if rule.ids else None,
-        severity=rule.severity,
+        severity=failure_severity(rule),
         rule=ref,
         comparison=cmp,
         data_path=c.data_path(rule.ids[0]) if rule.ids else None,
@@ -268,6 +270,18 @@ def _rule_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
         difference=cmp.difference.lstrip("-"),
         terms=terms,
     )
+
+
+#: the code of the finding a rule of each kind gives when it does not hold
+FINDING_CODES = {RuleKind.SUM: "C401", RuleKind.PART: "C402", RuleKind.RULE: "C403"}
+
+
+def failure_severity(rule: Rule) -> Severity:
+    """The severity of the finding a rule gives when it does not hold: a named rule's own, the
+    code's for sums and 其中 items."""
+    from baobiao.diagnostics.codes import CODES
+
+    return rule.severity if rule.kind is RuleKind.RULE else CODES[FINDING_CODES[rule.kind]].severity
 
 
 _FINDINGS: dict[RuleKind, FindingBuilder] = {
