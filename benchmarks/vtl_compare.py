@@ -1,5 +1,7 @@
 """baobiao against vtlengine (its DuckDB back-end) on one workload: the 2021 form's table 三
-rules over N agencies in one long CSV (agency,row,column,value).
+rules over N agencies in one long CSV (agency,row,column,value); plus, from the same run, one
+`baobiao check` process on that file (wall time, peak memory), the spec's compile time and one
+`baobiao check` of a single file.
 
 vtlengine is installed only for this benchmark, in a venv of its own:
 
@@ -10,6 +12,11 @@ The rules are the same on both sides: every row's 总计 is the sum of its six a
 in every column （七）总计 is the sum of the result rows, and 一 + 二 = 三（七）+ 四 (the flow). The
 VTL script is generated from the compiled spec, so both check exactly the spec's rules. Each side
 reads the same CSV file; the times include reading it. One agency in a hundred has a wrong cell.
+
+Each side runs --repeat times, alternately (vtlengine in a fresh process each time, timed
+around its `run` call; baobiao in this process, timed around `check_csv`, asking for the
+findings of the first 50 agencies with errors as `baobiao check` does); the best and the median
+of each are reported, and their ratios.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,12 +34,13 @@ import time
 from pathlib import Path
 from random import Random
 
-from baobiao.instance.batch import check_csv
+from baobiao.instance.batch import AgencyResult, check_csv, compile_rules
 from baobiao.model import RuleKind
 from baobiao.pipeline import load_data, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "benchmarks" / "t3-2021.spec"
+BAOBIAO = [str(Path(sys.executable).with_name("baobiao"))]  # the installed command
 
 VTL_RUNNER = textwrap.dedent(
     """
@@ -59,7 +69,6 @@ def vtl_script(form) -> str:  # type: ignore[no-untyped-def]
         if base in seen:
             continue
         seen.add(base)
-        left = [t.id.split(".")[0] for t in rule.left.terms]
         right = [t.id.split(".")[0] for t in rule.right.terms]
         if rule.kind is RuleKind.SUM and rule.id.startswith("results_total"):
             rows.append(f'R{len(rows)} : results_total = {" + ".join(right)} errorcode "{base}" errorlevel 1')
@@ -68,7 +77,6 @@ def vtl_script(form) -> str:  # type: ignore[no-untyped-def]
         elif rule.kind is RuleKind.SUM and base == "total.sum":
             parts = [t.id.split(".")[1] for t in rule.right.terms]
             cols.append(f'C{len(cols)} : total = {" + ".join(parts)} errorcode "rowsum" errorlevel 1')
-        del left
     return (
         "define hierarchical ruleset hr_rows (variable rule row_id) is\n  "
         + ";\n  ".join(rows)
@@ -113,37 +121,85 @@ def write_csv(path: Path, form, n: int) -> None:  # type: ignore[no-untyped-def]
                 out.writerow([f"a{a:06d}", row, column, int(number) * factor + (1 if k == wrong else 0)])
 
 
+def ours(form, path: Path) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    shown: list[AgencyResult] = []
+
+    def on_agency(r: AgencyResult) -> None:  # as `baobiao check` does: the first 50 with errors, in full
+        if r.errors and len(shown) < 50:
+            shown.append(r)
+            assert r.findings
+
+    start = time.perf_counter()
+    summary = check_csv(form, path, on_agency)
+    return time.perf_counter() - start, summary.with_errors
+
+
+def theirs(vtl_python: str, tmp: Path, script: str, path: Path) -> tuple[float, int]:
+    done = subprocess.run(
+        [vtl_python, str(tmp / "runner.py"), script, str(tmp / "structure.json"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"vtlengine failed: {done.stderr[-500:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["seconds"], result["agencies_with_errors"]
+
+
+def process(args: list[str]) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MB) of one process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--vtl-python", default="/tmp/vtl/bin/python")
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     args = parser.parse_args()
-    form = load_spec(str(SPEC)).form
-    assert form is not None
+
+    compile_times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        form = load_spec(str(SPEC)).form
+        assert form is not None
+        compile_rules(form)
+        compile_times.append(time.perf_counter() - start)
+    print(f"spec compile (parse, model, rule matrix): best {min(compile_times) * 1000:.0f} ms")
+    single = [
+        process([*BAOBIAO, "check", "gov-disclosure-2021", str(ROOT / "examples" / "county-dept-2021.yaml")])
+        for _ in range(3)
+    ]
+    print(f"one `baobiao check` of a single file: best {min(w for w, _ in single):.2f} s wall")
+
     script = vtl_script(form)
     for n in args.sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "DS.csv"
+        with tempfile.TemporaryDirectory() as name:
+            tmp = Path(name)
+            path = tmp / "DS.csv"
             write_csv(path, form, n)
-            start = time.perf_counter()
-            summary = check_csv(form, path, lambda r: None)
-            ours = time.perf_counter() - start
-            (Path(tmp) / "structure.json").write_text(json.dumps(STRUCTURE))
-            (Path(tmp) / "runner.py").write_text(VTL_RUNNER)
-            done = subprocess.run(
-                [args.vtl_python, str(Path(tmp) / "runner.py"), script, str(Path(tmp) / "structure.json"), str(path)],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if done.returncode != 0:
-                print(f"{n}: vtlengine failed: {done.stderr[-500:]}", file=sys.stderr)
-                continue
-            theirs = json.loads(done.stdout.strip().splitlines()[-1])
+            size = path.stat().st_size
+            (tmp / "structure.json").write_text(json.dumps(STRUCTURE))
+            (tmp / "runner.py").write_text(VTL_RUNNER)
+            mine, other = [], []
+            for _ in range(args.repeat):
+                took, found = ours(form, path)
+                mine.append(took)
+                took, found_vtl = theirs(args.vtl_python, tmp, script, path)
+                other.append(took)
+            wall, peak = process([*BAOBIAO, "check", str(SPEC), str(path)])
+        b, m = min(mine), statistics.median(mine)
+        vb, vm = min(other), statistics.median(other)
         print(
-            f"{n:>7} agencies: baobiao {ours:.2f} s ({n / ours:,.0f}/s, {summary.with_errors} with errors); "
-            f"vtlengine+DuckDB {theirs['seconds']:.2f} s ({n / theirs['seconds']:,.0f}/s, "
-            f"{theirs['agencies_with_errors']} with errors); ratio {theirs['seconds'] / ours:.2f}"
+            f"{n:>7} agencies ({size / 1e6:.0f} MB): "
+            f"baobiao best {b * 1000:.0f} ms ({n / b:,.0f}/s), median {m * 1000:.0f} ms, {found} with errors; "
+            f"vtlengine+DuckDB best {vb:.2f} s ({n / vb:,.0f}/s), median {vm:.2f} s, {found_vtl} with errors; "
+            f"ratio best {vb / b:.1f}, median {vm / m:.1f}; "
+            f"`baobiao check` process {wall:.2f} s, peak {peak:.0f} MB"
         )
 
 

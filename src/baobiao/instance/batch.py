@@ -305,7 +305,7 @@ class _BlockChecker:
         self.matrix = compile_rules(form)
         self.keys = KeyIndex(form)
         self.cells: dict[tuple[str, str], int] = {}  # (row, column) as written -> matrix column
-        self.layouts: dict[bytes, tuple[np.ndarray, RuleMatrix | None]] = {}
+        self.layouts: dict[tuple[tuple[bytes, ...], tuple[bytes, ...]], tuple[np.ndarray, RuleMatrix | None]] = {}
         # bytes, not text: UTF-8 is checked where it matters (names, labels), not in every digit
         self.convert = pacsv.ConvertOptions(column_types=dict.fromkeys(NAMES, pa.binary()), strings_can_be_null=False)
 
@@ -329,7 +329,7 @@ class _BlockChecker:
     def layout(self, rows: list[bytes], cols: list[bytes]) -> tuple[np.ndarray, RuleMatrix | None]:
         """The cells of an agency's lines, and, when they give every cell once, the matrix with
         its columns in the lines' order (so that a block's values need no rearranging)."""
-        key = b"\0".join(rows) + b"\1" + b"\0".join(cols)
+        key = (tuple(rows), tuple(cols))
         if key not in self.layouts:
             cells = np.array([self.cell(_text(r), _text(c)) for r, c in zip(rows, cols, strict=True)], dtype=np.int64)
             complete = len(cells) == len(self.matrix.ids) and set(cells.tolist()) == set(range(len(cells)))
@@ -680,7 +680,7 @@ def check_csv(
         ranges = _ranges(data, block_size)
         try:
             while True:
-                while len(pending) <= workers and (item := next(ranges, None)) is not None:
+                while len(pending) < 3 * workers and (item := next(ranges, None)) is not None:  # a few blocks ahead
                     pending.append((*item, pool.submit(checker.check, data, *item)))
                 if not pending:
                     break
