@@ -212,3 +212,25 @@ def test_a_messy_csv_gets_a_finding_per_problem_at_its_line(tmp_path: Path) -> N
         assert "no such row" in lines[found["D305"] - 1]
         ragged = [d for d in summary.problems if d.code == "D304"]
         assert len(ragged) == 1 and lines[int((ragged[0].data_path or "").rsplit(":", 1)[1]) - 1].endswith("natural")
+
+
+def test_an_agency_giving_every_cell_twice_and_a_line_without_agency(tmp_path: Path) -> None:
+    """Agencies of unequal length in one block (one gives all its lines twice) are not taken for
+    agencies of the same lines; a line without an agency name, or with one that is not UTF-8,
+    is reported."""
+    good = example_values()
+    lines = [b"agency,row,column,value"]
+    for name, times in (("甲局", 1), ("乙局", 2), ("丙局", 1)):
+        for _ in range(times):
+            lines += [f"{name},{k.partition('.')[0]},{k.partition('.')[2]},{v}".encode() for k, v in good.items()]
+    lines.append(b",new,natural,1")
+    lines.append("丁局".encode("gbk") + b",new,natural,1")
+    path = tmp_path / "twice.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    results: list[AgencyResult] = []
+    check_csv(form21(), path, results.append, every=True)
+    assert [r.agency for r in results][:3] == ["甲局", "乙局", "丙局"]
+    assert results[0].findings == () and results[2].findings == ()
+    assert {d.code for d in results[1].findings} == {"D307"} and len(results[1].findings) == len(good)
+    named = [d for r in results[3:] for d in r.findings if d.code == "D304"]
+    assert [int((d.data_path or "").rsplit(":", 1)[1]) for d in named] == [len(lines) - 1, len(lines)]

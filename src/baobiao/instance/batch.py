@@ -428,7 +428,9 @@ class _TableCheck:
         self.line_problems: dict[int, list[Diagnostic]] = {}  # table row -> its problems
         offsets, _ = _parts(table.column("agency").combine_chunks())
         if table.num_rows and (offsets[1:] == offsets[:-1]).any():  # an agency left empty: blank lines?
-            empty = pc.and_(pc.equal(table.column("agency"), b""), pc.equal(table.column("value"), b""))
+            empty = pc.equal(table.column("agency"), b"")
+            for name in NAMES[1:]:
+                empty = pc.and_(empty, pc.equal(table.column(name), b""))
             keep = pc.invert(empty)
             table, lines = table.filter(keep), lines[np.asarray(keep)]
         self.table, self.lines = table, lines
@@ -451,11 +453,14 @@ class _TableCheck:
         names = []
         for k, raw in enumerate(agency.take(pa.array(starts)).to_pylist()):
             try:
-                names.append(raw.decode("utf-8"))
+                name = raw.decode("utf-8")
             except UnicodeDecodeError:
-                names.append(_text(raw))
+                name = ""
+            names.append(name or _text(raw))
+            if not name.strip():
+                where = self.where(int(starts[k]))
                 self.line_problems.setdefault(int(starts[k]), []).append(
-                    _structure(self.where(int(starts[k])), "机关名称不是 UTF-8 编码", "the agency's name is not UTF-8")
+                    _structure(where, "机关名称为空或不是 UTF-8 编码", "the agency's name is empty or not UTF-8")
                 )
         return names, np.append(starts, self.n)
 
@@ -469,7 +474,8 @@ class _TableCheck:
         rows = self.table.column("row").combine_chunks()
         cols = self.table.column("column").combine_chunks()
         first = int(bounds[1] - bounds[0])
-        if _repeats(rows, first) and _repeats(cols, first):
+        same = len(bounds) - 1 == self.n // first and bool((np.diff(bounds) == first).all())
+        if same and _repeats(rows, first) and _repeats(cols, first):
             pattern, reordered = self.owner.layout(rows[:first].to_pylist(), cols[:first].to_pylist())
             if reordered is not None:
                 self.matrix, self.regular = reordered, True
