@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -173,12 +172,20 @@ def reading_only(path: Path) -> float:
         return time.perf_counter() - start
 
 
+_MEASURE = (
+    "import resource, subprocess, sys, time; start = time.perf_counter(); "
+    "subprocess.run(sys.argv[1:], capture_output=True); "
+    "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def process(args: list[str]) -> tuple[float, float]:
-    """Wall time (s) and peak memory (MB) of one process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    """Wall time (s) and peak memory (MB) of one process. It is started by a small Python
+    process, not by this one: a child started by a large process is charged that process's
+    peak memory (Linux carries the peak over on exec)."""
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, check=True)
+    wall, peak = done.stdout.split()
+    return float(wall), int(peak) / 1024
 
 
 def main() -> None:
