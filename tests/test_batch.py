@@ -120,7 +120,8 @@ def test_a_broken_csv_ends_in_a_diagnostic(run_cli: Run, tmp_path: Path) -> None
     for path in (gbk, wrong_header, ragged):
         result = run_cli("check", "gov-disclosure-2021", str(path))
         assert result.exit_code == 1
-        assert "[D304]" in result.stdout
+        assert "[D321]" in result.stdout
+    assert "GBK" in run_cli("check", "gov-disclosure-2021", str(gbk)).stdout  # and what to do about it
 
 
 def _comparable(findings, matrix) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -210,7 +211,7 @@ def test_a_messy_csv_gets_a_finding_per_problem_at_its_line(tmp_path: Path) -> N
         twice = [k + 1 for k, line in enumerate(lines) if line.startswith('"乙局') and ",new,natural," in line]
         assert found["D307"] == twice[1]  # the second of the two: the first value counts
         assert "no such row" in lines[found["D305"] - 1]
-        ragged = [d for d in summary.problems if d.code == "D304"]
+        ragged = [d for d in summary.problems if d.code == "D321"]
         assert len(ragged) == 1 and lines[int((ragged[0].data_path or "").rsplit(":", 1)[1]) - 1].endswith("natural")
 
 
@@ -232,5 +233,5 @@ def test_an_agency_giving_every_cell_twice_and_a_line_without_agency(tmp_path: P
     assert [r.agency for r in results][:3] == ["甲局", "乙局", "丙局"]
     assert results[0].findings == () and results[2].findings == ()
     assert {d.code for d in results[1].findings} == {"D307"} and len(results[1].findings) == len(good)
-    named = [d for r in results[3:] for d in r.findings if d.code == "D304"]
+    named = [d for r in results[3:] for d in r.findings if d.code == "D321"]
     assert [int((d.data_path or "").rsplit(":", 1)[1]) for d in named] == [len(lines) - 1, len(lines)]

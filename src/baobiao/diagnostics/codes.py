@@ -863,6 +863,20 @@ _ALL = [
             "en": "Only .xlsx workbooks are read; oversized (zip bombs) and broken files are refused.",
         },
     ),
+    _c(
+        "D321",
+        "bad-csv",
+        E,
+        {"zh": "CSV 有误：{problem}", "en": "the CSV is wrong: {problem}"},
+        {
+            "zh": "每行四列：机关,行,列,值（UTF-8 编码，第一行是表头）；同一机关的行放在一起。",
+            "en": "four fields a line: agency,row,column,value (UTF-8, a header first); keep an agency's lines together.",
+        },
+        {
+            "zh": "多个机关的长表 CSV，见 docs/data-files.md。",
+            "en": "A long CSV of many agencies; see docs/data-files.md.",
+        },
+    ),
     # -- check ------------------------------------------------------------------------------------
     _c(
         "C401",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import ctypes
+import io
 import mmap
 import os
 from collections import Counter, deque
@@ -221,7 +222,7 @@ class _Block:
 
 
 def _structure(where: str, zh: str, en: str) -> Diagnostic:
-    return diag("D304", None, data_path=where, problem=zh, problem_en=en)
+    return diag("D321", None, data_path=where, problem=zh, problem_en=en)
 
 
 def _rebase(d: Diagnostic, path: Path, shift: int) -> Diagnostic:
@@ -235,13 +236,35 @@ def _rebase(d: Diagnostic, path: Path, shift: int) -> Diagnostic:
 # -- the file: header, blocks of whole agencies --------------------------------------------------
 
 
-def _header_ok(path: Path) -> bool:
+def _header_problem(path: Path) -> Diagnostic | None:
+    """What is wrong with the file's start: not UTF-8 (Excel's "CSV" on a Chinese Windows is
+    GBK), or a first line that is not the header."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    lines = (head[: head.rfind(b"\n") + 1] or head).splitlines()  # whole lines: no character cut in two
+    first = next((line for line in lines if not line.isascii()), b"")  # a single bad line is reported later
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = [h.strip().lower() for h in next(csv.reader(handle), [])]
+        first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            first.decode("gb18030")
+        except UnicodeDecodeError:
+            return _structure(f"{path}:1", "CSV 不是 UTF-8 编码", "the CSV is not in UTF-8")
+        return _structure(
+            f"{path}:1",
+            "CSV 是 GBK（GB18030）编码，不是 UTF-8：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
+            "the CSV is in GBK (GB18030), not UTF-8: save it as 'CSV UTF-8 (comma delimited)' in Excel",
+        )
+    try:
+        text = lines[0].decode("utf-8-sig") if lines else ""
+        header = [h.strip().lower() for h in next(csv.reader(io.StringIO(text)), [])]
     except (UnicodeDecodeError, csv.Error):
-        return False
-    return len(header) >= 4 and all(h in names for h, names in zip(header, HEADER_NAMES, strict=False))
+        header = []
+    if len(header) >= 4 and all(h in names for h, names in zip(header, HEADER_NAMES, strict=False)):
+        return None
+    return _structure(
+        f"{path}:1", "CSV 第一行应为 agency,row,column,value", "the CSV's first line must be agency,row,column,value"
+    )
 
 
 def _agency_of(data: mmap.mmap, start: int) -> bytes:
@@ -668,14 +691,9 @@ def check_csv(
     the GIL), at most a few blocks ahead of the one being reported, so memory is bounded by
     the block size, not by the file's."""
     summary = BatchSummary(str(path))
-    if not _header_ok(path):
-        summary.problems.append(
-            _structure(
-                f"{path}:1",
-                "CSV 第一行应为 agency,row,column,value",
-                "the CSV's first line must be agency,row,column,value",
-            )
-        )
+    problem = _header_problem(path)
+    if problem is not None:
+        summary.problems.append(problem)
         return summary
     _retain_freed_memory()
     checker = _BlockChecker(form, path)
