@@ -65,13 +65,17 @@ class RuleMatrix:
     coef: np.ndarray  # rules × cells: left - right
     constant: np.ndarray  # left - right constants
     op: tuple[str, ...]
-    tolerance: np.ndarray  # rounding tolerance of the decimal cells a rule uses
+    tolerance: np.ndarray  # rounding tolerance of the decimal cells a rule uses (0 for whole rules)
     whole: np.ndarray  # rules of whole numbers only: float arithmetic is exact for them
     weight: np.ndarray  # per rule: sum of |coefficients| (bounds the size of left - right)
-    sparse: Any  # coef as a scipy sparse matrix: products without BLAS, whose threads fight ours
-    uses: Any  # the same, 1.0 where the rule uses the cell
     unsigned: np.ndarray  # cells that may not be negative
     decimals: np.ndarray  # decimal places per cell
+    sparse: Any = field(init=False)  # coef, sparse (scipy): products without BLAS, whose threads fight ours
+    uses: Any = field(init=False)  # the same, 1.0 where the rule uses the cell
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sparse", csr_array(self.coef))
+        object.__setattr__(self, "uses", csr_array((self.coef != 0).astype(np.float64)))
 
     def reordered(self, order: np.ndarray) -> RuleMatrix:
         """The matrix with its cell columns in another order (``order`` lists every cell once)."""
@@ -82,8 +86,6 @@ class RuleMatrix:
             ids=ids,
             index={i: k for k, i in enumerate(ids)},
             coef=coef,
-            sparse=csr_array(coef),
-            uses=csr_array((coef != 0).astype(np.float64)),
             unsigned=self.unsigned[order],
             decimals=self.decimals[order],
         )
@@ -110,11 +112,8 @@ def compile_rules(form: Form) -> RuleMatrix:
                 whole[k] &= places == 0 and t.coef == t.coef.to_integral_value()
     unsigned = np.array([not (t is not None and t.signed) for t in types], dtype=bool)
     weight = np.abs(coef).sum(axis=1) + np.abs(constant)
-    uses = csr_array((coef != 0).astype(np.float64))
     ops = tuple(r.op for r in rules)
-    return RuleMatrix(
-        ids, index, rules, coef, constant, ops, tolerance, whole, weight, csr_array(coef), uses, unsigned, decimals
-    )
+    return RuleMatrix(ids, index, rules, coef, constant, ops, tolerance, whole, weight, unsigned, decimals)
 
 
 # (left - right, tolerance, margin for float error) -> surely holds. Rules of whole numbers are
@@ -136,12 +135,11 @@ def rule_flags(matrix: RuleMatrix, grid: np.ndarray, present: np.ndarray) -> np.
     largest = float(np.abs(grid).max(initial=0.0))
     size = matrix.weight * max(largest, 1.0)  # bounds |left|, |right| and |left - right|
     margin = np.where(matrix.whole & (size < _EXACT_IN_FLOAT), 0.0, 1e-9 + 1e-12 * size)
-    tolerance = np.where(matrix.whole, 0.0, matrix.tolerance)
     holds = np.ones(diff.shape, dtype=bool)
     for op, test in _HOLDS.items():
         cols = np.array([o == op for o in matrix.op], dtype=bool)
         if cols.any():
-            holds[:, cols] = test(diff[:, cols], tolerance[cols], margin[cols])
+            holds[:, cols] = test(diff[:, cols], matrix.tolerance[cols], margin[cols])
     blank = ~present
     rows = np.flatnonzero(blank.any(axis=1))
     if rows.size:
@@ -221,8 +219,12 @@ class _Block:
     stop: bool = False
 
 
-def _structure(where: str, zh: str, en: str) -> Diagnostic:
+def _csv_problem(where: str, zh: str, en: str) -> Diagnostic:
     return diag("D321", None, data_path=where, problem=zh, problem_en=en)
+
+
+def _apart(where: str, name: str) -> Diagnostic:
+    return _csv_problem(where, f"机关“{name}”的行不连续", f"the rows of agency '{name}' are not together")
 
 
 def _rebase(d: Diagnostic, path: Path, shift: int) -> Diagnostic:
@@ -249,8 +251,8 @@ def _header_problem(path: Path) -> Diagnostic | None:
         try:
             first.decode("gb18030")
         except UnicodeDecodeError:
-            return _structure(f"{path}:1", "CSV 不是 UTF-8 编码", "the CSV is not in UTF-8")
-        return _structure(
+            return _csv_problem(f"{path}:1", "CSV 不是 UTF-8 编码", "the CSV is not in UTF-8")
+        return _csv_problem(
             f"{path}:1",
             "CSV 是 GBK（GB18030）编码，不是 UTF-8：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
             "the CSV is in GBK (GB18030), not UTF-8: save it as 'CSV UTF-8 (comma delimited)' in Excel",
@@ -262,7 +264,7 @@ def _header_problem(path: Path) -> Diagnostic | None:
         header = []
     if len(header) >= 4 and all(h in names for h, names in zip(header, HEADER_NAMES, strict=False)):
         return None
-    return _structure(
+    return _csv_problem(
         f"{path}:1", "CSV 第一行应为 agency,row,column,value", "the CSV's first line must be agency,row,column,value"
     )
 
@@ -370,7 +372,7 @@ class _BlockChecker:
         def invalid(row: Any) -> str:
             skipped.append(row.number - 1)
             problems.append(
-                _structure(
+                _csv_problem(
                     f"{self.path}:{row.number}",
                     f"这一行应有 4 列，实有 {row.actual_columns} 列：{row.text[:80]}",
                     f"this line should have 4 columns, not {row.actual_columns}: {row.text[:80]}",
@@ -392,7 +394,7 @@ class _BlockChecker:
                 convert_options=self.convert,
             )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # a line break in a value
-            problem = _structure(
+            problem = _csv_problem(
                 f"{self.path}:1",
                 f"CSV 无法读取（值中不能换行）：{str(exc)[:120]}",
                 "unreadable CSV (no line breaks in values): " + str(exc)[:120],
@@ -446,7 +448,7 @@ class _TableCheck:
     def __init__(self, owner: _BlockChecker, table: Any, lines: np.ndarray, problems: list[Diagnostic]) -> None:
         import pyarrow.compute as pc
 
-        self.owner, self.matrix, self.path, self.file = owner, owner.matrix, owner.path, str(owner.path)
+        self.owner, self.matrix, self.file = owner, owner.matrix, str(owner.path)
         self.problems = problems  # of the file
         self.line_problems: dict[int, list[Diagnostic]] = {}  # table row -> its problems
         offsets, _ = _parts(table.column("agency").combine_chunks())
@@ -483,7 +485,7 @@ class _TableCheck:
             if not name.strip():
                 where = self.where(int(starts[k]))
                 self.line_problems.setdefault(int(starts[k]), []).append(
-                    _structure(where, "机关名称为空或不是 UTF-8 编码", "the agency's name is empty or not UTF-8")
+                    _csv_problem(where, "机关名称为空或不是 UTF-8 编码", "the agency's name is empty or not UTF-8")
                 )
         return names, np.append(starts, self.n)
 
@@ -569,13 +571,7 @@ class _TableCheck:
 
         if len(set(names)) != len(names):
             again = next(n for k, n in enumerate(names) if n in names[:k])
-            self.problems.append(
-                _structure(
-                    self.where(int(bounds[names.index(again, names.index(again) + 1)])),
-                    f"机关“{again}”的行不连续",
-                    f"the rows of agency '{again}' are not together",
-                )
-            )
+            self.problems.append(_apart(self.where(int(bounds[names.index(again, names.index(again) + 1)])), again))
         cells = self.cells(bounds)
         for row in np.flatnonzero(cells < 0).tolist():
             written_row, written_col = (
@@ -716,11 +712,7 @@ def check_csv(
                 again = seen.intersection(block.names)
                 if again:
                     name = min(again)
-                    summary.problems.append(
-                        _structure(
-                            str(path), f"机关“{name}”的行不连续", f"the rows of agency '{name}' are not together"
-                        )
-                    )
+                    summary.problems.append(_apart(str(path), name))
                 seen.update(block.names)
                 _report(summary, block, line - 1, on_agency, every)
                 line += block.lines
