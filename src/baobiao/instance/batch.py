@@ -16,6 +16,7 @@ import ctypes
 import io
 import mmap
 import os
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -31,9 +32,11 @@ import numpy as np
 from scipy.sparse import csr_array
 
 from baobiao.diagnostics.core import Diagnostic, Severity, diag
+from baobiao.instance import scan
 from baobiao.instance.check import check_some, failure_severity
 from baobiao.instance.keys import KeyIndex
 from baobiao.instance.load import CellValue, Instance, value_problem
+from baobiao.instance.scan import OTHER, SPARE, layout_bytes
 from baobiao.instance.values import MAX_INTEGER_DIGITS, ValueKind, parse_value
 from baobiao.model import Form, Rule
 
@@ -319,18 +322,19 @@ def _ranges(data: mmap.mmap, size: int = BLOCK) -> Iterator[tuple[int, int]]:
 
 
 class _BlockChecker:
-    """Checks blocks; shared by the worker threads (its caches only grow, under the GIL)."""
+    """Checks blocks of a form's CSV files: the form's rules compiled, its labels' cells as
+    they are met. Shared by the worker threads, and kept for the next file of the same form
+    (its caches only grow, under the GIL)."""
 
-    def __init__(self, form: Form, path: Path) -> None:
+    def __init__(self, form: Form) -> None:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
         self.form = form
-        self.path = path
         self.matrix = compile_rules(form)
         self.keys = KeyIndex(form)
         self.cells: dict[tuple[str, str], int] = {}  # (row, column) as written -> matrix column
-        self.layouts: dict[tuple[tuple[bytes, ...], tuple[bytes, ...]], tuple[np.ndarray, RuleMatrix | None]] = {}
+        self.layouts: dict[tuple[tuple[bytes, ...], tuple[bytes, ...]], _Layout] = {}
         # bytes, not text: UTF-8 is checked where it matters (names, labels), not in every digit
         self.convert = pacsv.ConvertOptions(column_types=dict.fromkeys(NAMES, pa.binary()), strings_can_be_null=False)
 
@@ -351,18 +355,49 @@ class _BlockChecker:
             found = inside[0] if len(inside) == 1 else None
         return self.matrix.index.get(found, -1) if found is not None else -1
 
-    def layout(self, rows: list[bytes], cols: list[bytes]) -> tuple[np.ndarray, RuleMatrix | None]:
-        """The cells of an agency's lines, and, when they give every cell once, the matrix with
-        its columns in the lines' order (so that a block's values need no rearranging)."""
+    def layout(self, rows: list[bytes], cols: list[bytes]) -> _Layout:
+        """The layout of an agency's lines, given their row and column texts as written."""
         key = (tuple(rows), tuple(cols))
         if key not in self.layouts:
             cells = np.array([self.cell(_text(r), _text(c)) for r, c in zip(rows, cols, strict=True)], dtype=np.int64)
             complete = len(cells) == len(self.matrix.ids) and set(cells.tolist()) == set(range(len(cells)))
-            self.layouts[key] = (cells, self.matrix.reordered(cells) if complete else None)
+            segs, seg_bounds = layout_bytes(rows, cols)
+            self.layouts[key] = _Layout(cells, self.matrix.reordered(cells) if complete else None, segs, seg_bounds)
         return self.layouts[key]
 
-    def check(self, data: mmap.mmap, start: int, end: int) -> _Block:
-        """The lines ``data[start:end]`` (whole agencies)."""
+    def first_layout(self, raw: np.ndarray, size: int) -> _Layout | None:
+        """The layout of the block's first agency, when its lines are plain (no quotes) and it
+        gives every cell once; None otherwise."""
+        look = 1 << 13
+        while True:  # more of the block until the first agency ends in it
+            head = raw[: min(size, look)].tobytes()
+            rows, cols, name = [], [], None
+            for line in head.split(b"\n")[:-1]:  # whole lines only
+                fields = line.removesuffix(b"\r").split(b",")
+                if len(fields) != len(NAMES) or b'"' in line:
+                    return None
+                if name is not None and fields[0] != name:
+                    break
+                name = fields[0]
+                rows.append(fields[1])
+                cols.append(fields[2])
+            else:
+                if len(head) < size:
+                    look *= 4
+                    continue
+            found = self.layout(rows, cols) if rows else None
+            return found if found is not None and found.matrix is not None else None
+
+    def check(self, handle: BinaryIO, path: Path, start: int, end: int, compiled: bool) -> _Block:
+        """The lines at bytes ``start:end`` of the file (whole agencies): by the compiled scan
+        when it is to be used and can, otherwise by pyarrow's reader."""
+        raw = _read(handle, start, end - start)
+        size = len(raw) - SPARE
+        scanned = self.scanned(raw, size, str(path)) if compiled else None
+        return scanned if scanned is not None else self.table(raw, size, path)
+
+    def table(self, raw: np.ndarray, size: int, path: Path) -> _Block:
+        """The block read by pyarrow's CSV reader, whatever its lines."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
@@ -373,41 +408,106 @@ class _BlockChecker:
             skipped.append(row.number - 1)
             problems.append(
                 _csv_problem(
-                    f"{self.path}:{row.number}",
+                    f"{path}:{row.number}",
                     f"这一行应有 4 列，实有 {row.actual_columns} 列：{row.text[:80]}",
                     f"this line should have 4 columns, not {row.actual_columns}: {row.text[:80]}",
                 )
             )
             return "skip"
 
-        size = end - start
-        quoted = data.find(b'"', start, end) >= 0  # without quotes, a faster way through
-        parse = pacsv.ParseOptions(
-            invalid_row_handler=invalid, ignore_empty_lines=False, quote_char='"' if quoted else False
-        )
-        view = memoryview(data)[start:end]
+        parse = pacsv.ParseOptions(invalid_row_handler=invalid, ignore_empty_lines=False)
         try:
             table = pacsv.read_csv(
-                pa.py_buffer(view),
+                pa.py_buffer(raw[:size]),
                 read_options=pacsv.ReadOptions(column_names=list(NAMES), use_threads=False, block_size=size + 1),
                 parse_options=parse,
                 convert_options=self.convert,
             )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # a line break in a value
             problem = _csv_problem(
-                f"{self.path}:1",
+                f"{path}:1",
                 f"CSV 无法读取（值中不能换行）：{str(exc)[:120]}",
                 "unreadable CSV (no line breaks in values): " + str(exc)[:120],
             )
             return _Block(size, 0, [], {}, [problem], stop=True)
-        finally:
-            view.release()
         lines = 1 + _line_offsets(table.num_rows, skipped)
-        return _TableCheck(self, table, lines, problems).run(size, table.num_rows + len(skipped))
+        return _TableLines(self, str(path), table, lines, problems).run(size, table.num_rows + len(skipped))
+
+    def scanned(self, raw: np.ndarray, size: int, file: str) -> _Block | None:
+        """The block read by the compiled scan, when it is loaded and every agency has the
+        first one's plain lines (the usual export); None when it must be read by pyarrow's
+        general reader."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        kernel = scan.loaded()
+        layout = self.first_layout(raw, size) if kernel is not None else None
+        if kernel is None or layout is None:
+            return None
+        count, values, names, name_bounds, others = scan.scan_block(kernel, raw, size, layout.segs, layout.seg_bounds)
+        if count <= 0:
+            return None
+        width = len(layout.seg_bounds) - 1
+        offsets = pa.py_buffer(name_bounds[: count + 1].astype(np.int32))
+        try:
+            texts = pc.cast(
+                pa.Array.from_buffers(pa.binary(), count, [None, offsets, pa.py_buffer(names)]), pa.string()
+            )
+        except pa.ArrowInvalid:  # a name not in UTF-8: reported by the general reader
+            return None
+        agencies = texts.to_pylist()
+        if not all(name.strip() for name in agencies):
+            return None
+        values = values[: count * width]
+        spans = others[: np.count_nonzero(values == OTHER)].tolist()
+        written = {row: raw[first:last].tobytes() for row, first, last in spans}
+        return _ScannedLines(self, file, layout, values, written).run(size, agencies)
+
+
+def _read(handle: BinaryIO, start: int, size: int) -> np.ndarray:
+    """Bytes ``start:start+size`` of a file, then ``SPARE`` zero bytes for the scan, read
+    without holding the GIL (reading the file through its memory map would fault its pages in
+    while holding it, one thread at a time), into this thread's buffer: valid until the
+    thread reads its next block (what is kept of a block is copied out of it)."""
+    buffer: np.ndarray | None = getattr(_buffers, "buffer", None)
+    if buffer is None or len(buffer) < size + SPARE:
+        buffer = _buffers.buffer = np.empty(size + SPARE, dtype=np.uint8)
+    done = 0
+    while done < size:
+        got = os.preadv(handle.fileno(), [buffer.data[done:size]], start + done)
+        if got <= 0:  # the file got shorter meanwhile
+            break
+        done += got
+    buffer[done : done + SPARE] = 0
+    return buffer[: done + SPARE]
+
+
+_buffers = threading.local()  # each worker thread's block buffer
+
+
+_CHECKERS: dict[int, _BlockChecker] = {}  # by id(form): each holds its form, so the id stays its own
+
+
+def _checker(form: Form) -> _BlockChecker:
+    """The block checker of a form, made once (compiling its rules) for all its files."""
+    found = _CHECKERS.get(id(form))
+    if found is None:
+        while len(_CHECKERS) >= 8:
+            _CHECKERS.pop(next(iter(_CHECKERS)))
+        found = _CHECKERS[id(form)] = _BlockChecker(form)
+    return found
 
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
+
+
+def _utf8(raw: bytes) -> str:
+    """The text of some bytes, or "" when they are not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
 
 
 def _parts(array: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -440,148 +540,92 @@ def _line_offsets(rows: int, skipped: list[int]) -> np.ndarray:
     return offsets
 
 
-class _TableCheck:
-    """One block's table: agencies, cells and values as arrays, then the matrix and the exact
-    check of the agencies it flags. ``cells`` index ``self.matrix``, which is the form's matrix
-    with its columns in the order of the agencies' lines when every agency has the same lines."""
+@dataclass(frozen=True)
+class _Layout:
+    """The lines of an agency as written: each line's cell, the matrix with its columns in the
+    lines' order when they give every cell once (else None), and their ``,row,column,``
+    parts for the compiled scan."""
 
-    def __init__(self, owner: _BlockChecker, table: Any, lines: np.ndarray, problems: list[Diagnostic]) -> None:
-        import pyarrow.compute as pc
+    cells: np.ndarray
+    matrix: RuleMatrix | None
+    segs: np.ndarray
+    seg_bounds: np.ndarray
 
-        self.owner, self.matrix, self.file = owner, owner.matrix, str(owner.path)
+
+class _Lines:
+    """One block's lines, once read: the matrix pass over its agencies, then the exact check
+    of the agencies it flags. Subclasses read the lines (pyarrow's table, or the compiled
+    scan). ``cells`` index ``self.matrix``, which is the form's matrix with its columns in the
+    order of the agencies' lines when every agency has the same lines (``regular``)."""
+
+    def __init__(self, owner: _BlockChecker, file: str, lines: np.ndarray, problems: list[Diagnostic]) -> None:
+        self.owner, self.matrix, self.file = owner, owner.matrix, file
+        self.lines = lines  # each row's line, counted from the block's first
         self.problems = problems  # of the file
-        self.line_problems: dict[int, list[Diagnostic]] = {}  # table row -> its problems
-        offsets, _ = _parts(table.column("agency").combine_chunks())
-        if table.num_rows and (offsets[1:] == offsets[:-1]).any():  # an agency left empty: blank lines?
-            empty = pc.equal(table.column("agency"), b"")
-            for name in NAMES[1:]:
-                empty = pc.and_(empty, pc.equal(table.column(name), b""))
-            keep = pc.invert(empty)
-            table, lines = table.filter(keep), lines[np.asarray(keep)]
-        self.table, self.lines = table, lines
-        self.n = table.num_rows
-        self.value = table.column("value").combine_chunks()
-        self.regular = False  # every agency has the same lines, giving every cell once
+        self.line_problems: dict[int, list[Diagnostic]] = {}  # row -> its problems
+        self.regular = False
 
     def where(self, row: int) -> str:
         return f"{self.file}:{int(self.lines[row])}"
 
-    def agencies(self) -> tuple[list[str], np.ndarray]:
-        """The agencies' names in order, and where each agency's lines start (with the end
-        after them)."""
+    def written(self, start: int, end: int) -> Callable[[int], str]:
+        """The values of rows ``start..end`` as written, taken now: row ``start + k`` -> text."""
+        raise NotImplementedError
+
+    def others(
+        self, rows: np.ndarray, texts: Any, cells: np.ndarray, numbers: np.ndarray, has: np.ndarray, closer: np.ndarray
+    ) -> None:
+        """Read the values of some rows that are not plain digits (``texts``, pyarrow binary):
+        decimal numbers at once (pyarrow), the rest one by one (parse_value). Negative
+        numbers and those with more places than their cell are marked for the exact check;
+        unreadable values are reported."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        agency = self.table.column("agency").combine_chunks()
-        change = np.asarray(pc.not_equal(agency[1:], agency[:-1]), dtype=bool)
-        starts = np.concatenate(([0], np.flatnonzero(change) + 1))
-        names = []
-        for k, raw in enumerate(agency.take(pa.array(starts)).to_pylist()):
-            try:
-                name = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                name = ""
-            names.append(name or _text(raw))
-            if not name.strip():
-                where = self.where(int(starts[k]))
-                self.line_problems.setdefault(int(starts[k]), []).append(
-                    _csv_problem(where, "机关名称为空或不是 UTF-8 编码", "the agency's name is empty or not UTF-8")
-                )
-        return names, np.append(starts, self.n)
-
-    def cells(self, bounds: np.ndarray) -> np.ndarray:
-        """Each line's cell (a column of ``self.matrix``), -1 where its (row, column) names
-        none. Exports usually give every agency the same lines in the same order: when the
-        row and column texts repeat the first agency's exactly, its cells are repeated;
-        otherwise the texts are dictionary-encoded and each distinct pair resolved."""
-        import pyarrow.compute as pc
-
-        rows = self.table.column("row").combine_chunks()
-        cols = self.table.column("column").combine_chunks()
-        first = int(bounds[1] - bounds[0])
-        same = len(bounds) - 1 == self.n // first and bool((np.diff(bounds) == first).all())
-        if same and _repeats(rows, first) and _repeats(cols, first):
-            pattern, reordered = self.owner.layout(rows[:first].to_pylist(), cols[:first].to_pylist())
-            if reordered is not None:
-                self.matrix, self.regular = reordered, True
-                return np.tile(np.arange(first), self.n // first)
-            return np.tile(pattern, self.n // first)
-        row_codes, col_codes = pc.dictionary_encode(rows), pc.dictionary_encode(cols)
-        row_texts = [_text(r) for r in row_codes.dictionary.to_pylist()]
-        col_texts = [_text(c) for c in col_codes.dictionary.to_pylist()]
-        lookup = np.array([[self.owner.cell(r, c) for c in col_texts] for r in row_texts], dtype=np.int64)
-        lookup = lookup.reshape(len(row_texts), len(col_texts))
-        return np.asarray(lookup[np.asarray(row_codes.indices), np.asarray(col_codes.indices)], dtype=np.int64)
-
-    def values(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each line's number (float), whether it has one, and whether its cell must be looked
-        at exactly (negative, decimals). Plain digits are read at once; the rest by pyarrow
-        (decimal numbers) or, rarely, by parse_value."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        offsets, raw = _parts(self.value)
-        lengths = np.diff(offsets)
-        plain = (lengths >= 1) & (lengths <= MAX_INTEGER_DIGITS)
-        not_digit = np.flatnonzero(~_DIGITS[raw[offsets[0] : offsets[-1]]]) + offsets[0]
-        if not_digit.size:
-            plain[np.searchsorted(offsets, not_digit, side="right") - 1] = False
-        has = plain.copy()
-        closer = np.zeros(self.n, dtype=bool)
-        digits = pa.Array.from_buffers(pa.string(), len(self.value), self.value.buffers(), offset=self.value.offset)
-        if plain.all():  # ASCII digits, at most 15: exact as int64 and as float64
-            return np.asarray(pc.cast(digits, pa.int64())).astype(np.float64), has, closer
-        numbers = np.zeros(self.n)
-        if plain.any():
-            numbers[plain] = np.asarray(pc.cast(digits.filter(pa.array(plain)), pa.int64()))
-        rest = np.flatnonzero(~plain & (cells >= 0))
-        others = self.value.take(pa.array(rest))
         try:
-            decimal = np.asarray(pc.match_substring_regex(pc.cast(others, pa.string()), _DECIMAL), dtype=bool)
+            decimal = np.asarray(pc.match_substring_regex(pc.cast(texts, pa.string()), _DECIMAL), dtype=bool)
         except pa.ArrowInvalid:  # not UTF-8: each value on its own
-            decimal = np.zeros(len(rest), dtype=bool)
-        if decimal.any():  # decimal numbers: negative ones and those with too many places are looked at
-            chosen = rest[decimal]
-            found = pc.cast(others.filter(pa.array(decimal)), pa.string())
+            decimal = np.zeros(len(rows), dtype=bool)
+        if decimal.any():
+            chosen = rows[decimal]
+            found = pc.cast(texts.filter(pa.array(decimal)), pa.string())
             numbers[chosen] = np.asarray(pc.cast(found, pa.float64()))
             has[chosen] = True
             dot = np.asarray(pc.find_substring(found, "."))
             places = np.where(dot >= 0, np.asarray(pc.binary_length(found)) - dot - 1, 0)
             closer[chosen] = (places > self.matrix.decimals[cells[chosen]]) | (numbers[chosen] < 0)
-        texts = others.filter(pa.array(~decimal)).to_pylist()
-        for row, written in zip(rest[~decimal].tolist(), texts, strict=True):  # everything else, one by one
-            parsed = parse_value(_text(written))
+        for row, raw in zip(rows[~decimal].tolist(), texts.filter(pa.array(~decimal)).to_pylist(), strict=True):
+            parsed = parse_value(_text(raw))
             if parsed.kind is ValueKind.NUMBER and parsed.number is not None:
                 numbers[row], has[row] = float(parsed.number), True
                 closer[row] = parsed.number < 0 or parsed.number != parsed.number.to_integral_value()
                 continue
             item = self.owner.form.item(self.matrix.ids[cells[row]])
-            problem = value_problem(item, _text(written), parsed, data_path=self.where(row))
+            problem = value_problem(item, _text(raw), parsed, data_path=self.where(row))
             if problem is not None:
                 self.line_problems.setdefault(row, []).append(problem)
-        return numbers, has, closer
 
-    def run(self, size: int, lines: int) -> _Block:
-        if self.n == 0:
-            return _Block(size, lines, [], {}, self.problems)
-        names, bounds = self.agencies()
+    def judge(
+        self,
+        size: int,
+        lines: int,
+        names: list[str],
+        bounds: np.ndarray,
+        cells: np.ndarray,
+        values: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ) -> _Block:
+        """The block's outcome (``size`` bytes, ``lines`` lines), from its agencies (``names``,
+        the rows where each starts and the end), each row's cell and its value (number,
+        whether given, whether the exact check must look at it)."""
+        numbers, has, closer = values
 
-        def agency(rows: np.ndarray) -> np.ndarray:  # the agencies of some lines
+        def agency(rows: np.ndarray) -> np.ndarray:  # the agencies of some rows
             return np.searchsorted(bounds, rows, side="right") - 1
 
         if len(set(names)) != len(names):
             again = next(n for k, n in enumerate(names) if n in names[:k])
             self.problems.append(_apart(self.where(int(bounds[names.index(again, names.index(again) + 1)])), again))
-        cells = self.cells(bounds)
-        for row in np.flatnonzero(cells < 0).tolist():
-            written_row, written_col = (
-                _text(self.table.column("row")[row].as_py()),
-                _text(self.table.column("column")[row].as_py()),
-            )
-            key = f"{written_row} > {written_col}" if written_col.strip() else written_row
-            self.line_problems.setdefault(row, []).append(self.owner.keys.unknown(key, data_path=self.where(row)))
-        numbers, has, closer = self.values(cells)
-        if self.regular:  # the lines are the matrix's columns, in order
+        if self.regular:  # the rows are the matrix's columns, in order
             grid, present, twice = numbers.reshape(len(names), -1), has.reshape(len(names), -1), np.zeros(0, np.int64)
         else:
             grid, present, twice = self.grid(bounds, cells, numbers, has)
@@ -616,7 +660,7 @@ class _TableCheck:
         self, bounds: np.ndarray, cells: np.ndarray, numbers: np.ndarray, has: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """agencies × cells: the numbers (0 where blank), whether each cell has one, and the
-        lines that give a cell its agency has already been given (reported as D307)."""
+        rows that give a cell its agency has already been given (reported as D307)."""
         width, agencies = len(self.matrix.ids), len(bounds) - 1
         agency = np.repeat(np.arange(agencies), np.diff(bounds))
         grid = np.zeros((agencies, width))
@@ -642,30 +686,170 @@ class _TableCheck:
     def exact(
         self, name: str, start: int, end: int, cells: np.ndarray, rules: list[Rule], look: list[int]
     ) -> Callable[[], list[Diagnostic]]:
-        """The exact (Decimal) check of some rules and cells of one agency (lines start..end):
-        the values it needs are taken now, the check is made when it is called."""
-        ids, index = self.matrix.ids, self.matrix.index
-        needed = {ids[c] for c in look} | {i for rule in rules for i in rule.ids}
-        wanted = [index[i] for i in needed]
-        mine = np.sort(wanted) if self.regular else np.flatnonzero(np.isin(cells[start:end], wanted))
-        offsets, raw = _parts(self.value)
-        taken: dict[str, tuple[bytes, str]] = {}
-        for k in mine.tolist():
-            row = start + k
-            # a cell given twice: the first value counts
-            taken.setdefault(ids[cells[row]], (raw[offsets[row] : offsets[row + 1]].tobytes(), self.where(row)))
-        form, file, cell_ids = self.owner.form, self.file, [ids[c] for c in look]
+        """The exact (Decimal) check of some rules and cells of one agency (rows start..end):
+        its rows are copied now (the block's arrays are not kept), the check is made when it
+        is called."""
+        written, lines, mine = self.written(start, end), self.lines[start:end].copy(), cells[start:end].copy()
+        ids, index, form, file = self.matrix.ids, self.matrix.index, self.owner.form, self.file
 
         def check() -> list[Diagnostic]:
+            needed = {index[i] for i in {ids[c] for c in look} | {i for rule in rules for i in rule.ids}}
             values: dict[str, CellValue] = {}
-            for cell_id, (written, where) in taken.items():
-                parsed = parse_value(_text(written))
+            numbers = lines.tolist()
+            for k, c in enumerate(mine.tolist()):
+                if c not in needed or ids[c] in values:  # a cell given twice: the first value counts
+                    continue
+                text = written(k)
+                parsed = parse_value(text)
                 number = parsed.number if parsed.kind is ValueKind.NUMBER else None
-                values[cell_id] = CellValue(cell_id, number, _text(written), where, None)
+                values[ids[c]] = CellValue(ids[c], number, text, f"{file}:{numbers[k]}", None)
             instance = Instance(file, MappingProxyType({"agency": name}), None, MappingProxyType(values))
-            return list(check_some(form, instance, rules, cell_ids))
+            return list(check_some(form, instance, rules, [ids[c] for c in look]))
 
         return check
+
+
+class _TableLines(_Lines):
+    """A block read by pyarrow's CSV reader, whatever its lines: agencies, cells and values as
+    arrays."""
+
+    def __init__(
+        self, owner: _BlockChecker, file: str, table: Any, lines: np.ndarray, problems: list[Diagnostic]
+    ) -> None:
+        import pyarrow.compute as pc
+
+        offsets, _ = _parts(table.column("agency").combine_chunks())
+        if table.num_rows and (offsets[1:] == offsets[:-1]).any():  # an agency left empty: blank lines?
+            empty = pc.equal(table.column("agency"), b"")
+            for name in NAMES[1:]:
+                empty = pc.and_(empty, pc.equal(table.column(name), b""))
+            keep = pc.invert(empty)
+            table, lines = table.filter(keep), lines[np.asarray(keep)]
+        super().__init__(owner, file, lines, problems)
+        self.table = table
+        self.n = table.num_rows
+        self.value = table.column("value").combine_chunks()
+
+    def run(self, size: int, lines: int) -> _Block:
+        if self.n == 0:
+            return _Block(size, lines, [], {}, self.problems)
+        names, bounds = self.agencies()
+        cells = self.cells(bounds)
+        for row in np.flatnonzero(cells < 0).tolist():
+            written_row, written_col = (
+                _text(self.table.column("row")[row].as_py()),
+                _text(self.table.column("column")[row].as_py()),
+            )
+            key = f"{written_row} > {written_col}" if written_col.strip() else written_row
+            self.line_problems.setdefault(row, []).append(self.owner.keys.unknown(key, data_path=self.where(row)))
+        return self.judge(size, lines, names, bounds, cells, self.values(cells))
+
+    def written(self, start: int, end: int) -> Callable[[int], str]:
+        offsets, raw = _parts(self.value)
+        text, edges = raw[offsets[start] : offsets[end]].tobytes(), (offsets[start : end + 1] - offsets[start]).tolist()
+        return lambda k: _text(text[edges[k] : edges[k + 1]])
+
+    def agencies(self) -> tuple[list[str], np.ndarray]:
+        """The agencies' names in order, and where each agency's rows start (with the end
+        after them)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        agency = self.table.column("agency").combine_chunks()
+        change = np.asarray(pc.not_equal(agency[1:], agency[:-1]), dtype=bool)
+        starts = np.concatenate(([0], np.flatnonzero(change) + 1))
+        firsts = agency.take(pa.array(starts))
+        try:
+            names = pc.cast(firsts, pa.string()).to_pylist()  # UTF-8 checked at once
+        except pa.ArrowInvalid:
+            names = [_utf8(raw) for raw in firsts.to_pylist()]
+        for k in [k for k, name in enumerate(names) if not name.strip()]:
+            where = self.where(int(starts[k]))
+            self.line_problems.setdefault(int(starts[k]), []).append(
+                _csv_problem(where, "机关名称为空或不是 UTF-8 编码", "the agency's name is empty or not UTF-8")
+            )
+            names[k] = names[k] or _text(firsts[k].as_py())
+        return names, np.append(starts, self.n)
+
+    def cells(self, bounds: np.ndarray) -> np.ndarray:
+        """Each row's cell (a column of ``self.matrix``), -1 where its (row, column) names
+        none. When the row and column texts repeat the first agency's exactly, its cells are
+        repeated; otherwise the texts are dictionary-encoded and each distinct pair resolved."""
+        import pyarrow.compute as pc
+
+        rows = self.table.column("row").combine_chunks()
+        cols = self.table.column("column").combine_chunks()
+        first = int(bounds[1] - bounds[0])
+        same = len(bounds) - 1 == self.n // first and bool((np.diff(bounds) == first).all())
+        if same and _repeats(rows, first) and _repeats(cols, first):
+            layout = self.owner.layout(rows[:first].to_pylist(), cols[:first].to_pylist())
+            if layout.matrix is not None:
+                self.matrix, self.regular = layout.matrix, True
+                return np.tile(np.arange(first), self.n // first)
+            return np.tile(layout.cells, self.n // first)
+        row_codes, col_codes = pc.dictionary_encode(rows), pc.dictionary_encode(cols)
+        row_texts = [_text(r) for r in row_codes.dictionary.to_pylist()]
+        col_texts = [_text(c) for c in col_codes.dictionary.to_pylist()]
+        lookup = np.array([[self.owner.cell(r, c) for c in col_texts] for r in row_texts], dtype=np.int64)
+        lookup = lookup.reshape(len(row_texts), len(col_texts))
+        return np.asarray(lookup[np.asarray(row_codes.indices), np.asarray(col_codes.indices)], dtype=np.int64)
+
+    def values(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each row's number (float), whether it has one, and whether its cell must be looked
+        at exactly (negative, decimals). Plain digits are read at once, the rest by
+        ``others``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        offsets, raw = _parts(self.value)
+        lengths = np.diff(offsets)
+        plain = (lengths >= 1) & (lengths <= MAX_INTEGER_DIGITS)
+        not_digit = np.flatnonzero(~_DIGITS[raw[offsets[0] : offsets[-1]]]) + offsets[0]
+        if not_digit.size:
+            plain[np.searchsorted(offsets, not_digit, side="right") - 1] = False
+        has = plain.copy()
+        closer = np.zeros(self.n, dtype=bool)
+        digits = pa.Array.from_buffers(pa.string(), len(self.value), self.value.buffers(), offset=self.value.offset)
+        if plain.all():  # ASCII digits, at most 15: exact as int64 and as float64
+            return np.asarray(pc.cast(digits, pa.int64())).astype(np.float64), has, closer
+        numbers = np.zeros(self.n)
+        if plain.any():
+            numbers[plain] = np.asarray(pc.cast(digits.filter(pa.array(plain)), pa.int64()))
+        rest = np.flatnonzero(~plain & (cells >= 0))
+        self.others(rest, self.value.take(pa.array(rest)), cells, numbers, has, closer)
+        return numbers, has, closer
+
+
+class _ScannedLines(_Lines):
+    """A block read by the compiled scan: every agency has the layout's lines, in its order."""
+
+    def __init__(
+        self, owner: _BlockChecker, file: str, layout: _Layout, values: np.ndarray, written: dict[int, bytes]
+    ) -> None:
+        super().__init__(owner, file, np.arange(1, len(values) + 1), [])
+        assert layout.matrix is not None
+        self.matrix, self.regular = layout.matrix, True
+        self.values = values  # each row's number, BLANK or OTHER
+        self.texts = written  # the values of the OTHER rows
+
+    def run(self, size: int, names: list[str]) -> _Block:
+        import pyarrow as pa
+
+        width = len(self.matrix.ids)
+        cells = np.tile(np.arange(width), len(names))
+        has = self.values >= 0
+        numbers = np.where(has, self.values, 0).astype(np.float64)
+        closer = np.zeros(len(self.values), dtype=bool)
+        if self.texts:
+            rows = np.array(list(self.texts), dtype=np.int64)
+            self.others(rows, pa.array(list(self.texts.values()), pa.binary()), cells, numbers, has, closer)
+        bounds = np.arange(len(names) + 1) * width
+        return self.judge(size, len(self.values), names, bounds, cells, (numbers, has, closer))
+
+    def written(self, start: int, end: int) -> Callable[[int], str]:
+        numbers = self.values[start:end].tolist()
+        texts = {row - start: _text(text) for row, text in self.texts.items() if start <= row < end}
+        return lambda k: texts[k] if k in texts else str(numbers[k]) if numbers[k] >= 0 else ""
 
 
 # -- the whole file --------------------------------------------------------------------------------
@@ -679,34 +863,40 @@ def check_csv(
     workers: int = WORKERS,
     every: bool = False,
     block_size: int = BLOCK,
+    compiled: bool | None = None,
 ) -> BatchSummary:
     """Check every agency of a long CSV; ``on_agency`` receives the result of each agency with
     findings (``every``: of each agency), in file order.
 
     Blocks of whole agencies are checked by ``workers`` threads (pyarrow and numpy work outside
     the GIL), at most a few blocks ahead of the one being reported, so memory is bounded by
-    the block size, not by the file's."""
+    the block size, not by the file's.
+
+    ``compiled``: read the usual export with the compiled scan (``scan``): True loads it if
+    this process has not (about 0.6 s, once), False reads with pyarrow only; None uses it when
+    it is loaded, or when the file is large enough to repay loading it."""
     summary = BatchSummary(str(path))
     problem = _header_problem(path)
     if problem is not None:
         summary.problems.append(problem)
         return summary
     _retain_freed_memory()
-    checker = _BlockChecker(form, path)
+    if compiled or (compiled is None and scan.loaded() is None and path.stat().st_size >= scan.WORTH_LOADING):
+        scan.load()
+    scanning = compiled is not False and scan.loaded() is not None
+    checker = _checker(form)
     seen: set[str] = set()
     line = 2  # of the block being reported
-    pending: deque[tuple[int, int, Future[_Block]]] = deque()
+    pending: deque[Future[_Block]] = deque()
     with path.open("rb") as handle, _mapped(handle) as data, ThreadPoolExecutor(max(1, workers)) as pool:
         ranges = _ranges(data, block_size)
         try:
             while True:
                 while len(pending) < 3 * workers and (item := next(ranges, None)) is not None:  # a few blocks ahead
-                    pending.append((*item, pool.submit(checker.check, data, *item)))
+                    pending.append(pool.submit(checker.check, handle, path, *item, scanning))
                 if not pending:
                     break
-                start, end, future = pending.popleft()
-                block = future.result()
-                _forget(data, start, end)
+                block = pending.popleft().result()
                 progress(block.size)
                 summary.problems.extend(_rebase(d, path, line - 1) for d in block.problems)
                 again = seen.intersection(block.names)
@@ -719,9 +909,9 @@ def check_csv(
                 if block.stop:
                     break
         finally:
-            for _, _, future in pending:
+            for future in pending:
                 future.cancel()
-            wait([f for _, _, f in pending])
+            wait(pending)
     return summary
 
 
@@ -749,14 +939,6 @@ def _mapped(handle: BinaryIO) -> Iterator[mmap.mmap]:
         yield data
     finally:
         data.close()
-
-
-def _forget(data: mmap.mmap, start: int, end: int) -> None:
-    """Let the kernel take back the pages of a block that has been checked, so that memory
-    does not grow with the file (they stay in the page cache)."""
-    if hasattr(mmap, "MADV_DONTNEED"):
-        first = start - start % mmap.PAGESIZE
-        data.madvise(mmap.MADV_DONTNEED, first, end - first)
 
 
 def _made(deferred: _Deferred, path: Path, shift: int) -> tuple[Diagnostic, ...]:

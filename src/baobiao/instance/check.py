@@ -199,23 +199,23 @@ FindingBuilder = Callable[[_Checker, Rule, RuleRef, Comparison, list[Related]], 
 
 def _sum_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declared: list[Related]) -> Diagnostic:
     total = rule.left.terms[0].id
-    parts = rule.right.ids
+    cells = [c.cell(total), *(c.cell(p) for p in rule.right.ids)]
     related = [
-        Related(span, "part-here", {"label": c.form.item(p).label, "value": c.cell(p).value})
-        for p in parts
-        if (span := c.span(p)) is not None
+        Related(part.span, "part-here", {"label": part.label, "value": part.value})
+        for part in cells[1:]
+        if part.span is not None
     ]
     return diag(
         "C401",
-        c.span(total),
+        cells[0].span,
         severity=failure_severity(rule),
         rule=ref,
         comparison=cmp,
         data_path=c.data_path(total),
-        cells=[c.cell(total), *(c.cell(p) for p in parts)],
+        cells=cells,
         related=related + declared,
-        parent=c.form.item(total).label,
-        count=str(len(parts)),
+        parent=cells[0].label,
+        count=str(len(cells) - 1),
         reported=cmp.left,
         computed=cmp.right,
         difference=cmp.difference.lstrip("-"),
