@@ -1,5 +1,6 @@
 """Batch checking: a long CSV (agency,row,column,value) of N agencies of the 2021 form, checked by
-baobiao.instance.batch.check_csv; time and peak memory.
+baobiao.instance.batch.check_csv, read by pyarrow's CSV reader and by the compiled scan (loaded
+once beforehand, its load time reported); time and peak memory.
 
     .venv/bin/python benchmarks/batch.py 1000 10000 100000
 
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 from random import Random
 
+from baobiao.instance import scan
 from baobiao.instance.batch import check_csv
 from baobiao.pipeline import load_data, load_spec
 
@@ -53,12 +55,19 @@ def main() -> None:
             path = Path(tmp) / "agencies.csv"
             broken = write_csv(path, n)
             size = path.stat().st_size
-            start = time.perf_counter()
-            summary = check_csv(form, path, lambda r: None)
-            took = time.perf_counter() - start
+            took = {}
+            for compiled in (False, True):
+                if compiled and scan.loaded() is None:
+                    start = time.perf_counter()
+                    scan.load()
+                    print(f"compiled scan loaded in {time.perf_counter() - start:.2f} s (once per process)")
+                start = time.perf_counter()
+                summary = check_csv(form, path, lambda r: None, compiled=compiled)
+                took[compiled] = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{n} agencies ({size / 1e6:.0f} MB): {took:.1f} s, {n / took:,.0f} agencies/s; "
+            f"{n} agencies ({size / 1e6:.0f} MB): pyarrow {took[False]:.2f} s, {n / took[False]:,.0f} agencies/s; "
+            f"compiled scan {took[True]:.2f} s, {n / took[True]:,.0f} agencies/s; "
             f"{summary.with_errors} with errors ({broken} broken); peak RSS so far {peak:.0f} MB"
         )
 

@@ -4,6 +4,7 @@ summary, and aggregate."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -138,8 +139,9 @@ def _comparable(findings, matrix) -> set[tuple[str, str]]:  # type: ignore[no-un
 def test_batch_findings_are_those_of_single_file_checks_whatever_the_blocks(tmp_path: Path) -> None:
     """Agencies written in one CSV (some with their lines in another order, some with a cell left
     blank) get the findings the single-file checker gives each of them (the rules a batch can
-    check), whether the file is read in blocks of a few lines or in one; every finding's line
-    is a line of its agency that names the cell it is about."""
+    check), whether the file is read in blocks of a few lines or in one, by pyarrow's reader or
+    the compiled scan; every finding's line is a line of its agency that names the cell it is
+    about."""
     form = form21()
     matrix = compile_rules(form)
     instance = valid_instances(form) | broken_instances(form).map(lambda b: b.instance)
@@ -167,9 +169,10 @@ def test_batch_findings_are_those_of_single_file_checks_whatever_the_blocks(tmp_
                 single = check(form, make_instance(form, inst.meta, values))
                 expected.append(_comparable(single.findings, matrix))
         lines = path.read_text(encoding="utf-8").splitlines()
-        for block_size in (1000, 1 << 20):  # a block of 1000 bytes holds less than one agency
+        # a block of 1000 bytes holds less than one agency; pyarrow's reader, or the compiled scan
+        for block_size, compiled in itertools.product((1000, 1 << 20), (False, True)):
             results: list[AgencyResult] = []
-            summary = check_csv(form, path, results.append, every=True, block_size=block_size)
+            summary = check_csv(form, path, results.append, every=True, block_size=block_size, compiled=compiled)
             assert summary.problems == []
             assert [r.agency for r in results] == [f"机关{k}" for k in range(len(agencies))]
             assert [_comparable(r.findings, matrix) for r in results] == expected
@@ -235,3 +238,69 @@ def test_an_agency_giving_every_cell_twice_and_a_line_without_agency(tmp_path: P
     assert {d.code for d in results[1].findings} == {"D307"} and len(results[1].findings) == len(good)
     named = [d for r in results[3:] for d in r.findings if d.code == "D321"]
     assert [int((d.data_path or "").rsplit(":", 1)[1]) for d in named] == [len(lines) - 1, len(lines)]
+
+
+# what people write into a cell, plain or not: each must be read the same by both readers
+_WRITTEN = ["0", "7", "12", "007", "1.5", "2.50", "-3", " 4", "４", "", "-", "—", "abc", "+5", "1e3"]
+_WRITTEN += ["999999999999999", "12345678901234567", "3.14159"]
+
+
+def test_the_compiled_scan_reads_every_file_as_the_general_reader_does(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The usual export (every agency the same lines in the same order) is read by a compiled
+    scan; anything else by pyarrow's general reader. Whatever the file, both give the same
+    agencies, findings (at the same lines) and problems, and the scan is taken for the files
+    it is for."""
+    import baobiao.instance.batch as batch
+
+    form = form21()
+    cells = sorted(example_values())
+    scanned = batch._BlockChecker.scanned
+    taken: list[bool] = []
+
+    def spy(self, raw, size, file):  # type: ignore[no-untyped-def]
+        block = scanned(self, raw, size, file)
+        taken.append(block is not None)
+        return block
+
+    monkeypatch.setattr(batch._BlockChecker, "scanned", spy)
+
+    def outcome(path: Path, block_size: int, compiled: bool) -> tuple[object, ...]:
+        taken.clear()
+        results: list[AgencyResult] = []
+        summary = check_csv(form, path, results.append, every=True, block_size=block_size, compiled=compiled)
+        found = [(r.agency, r.errors, r.warnings, r.findings) for r in results]
+        return found, summary.problems, summary.agencies, any(taken)
+
+    @settings(max_examples=min(settings().max_examples, 25), deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["甲局", "乙局", "丙局", "丁局", "a", "机关 1", " "]),
+                st.dictionaries(st.sampled_from(cells), st.sampled_from(_WRITTEN), max_size=4),
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+        st.sampled_from(["\n", "\r\n"]),
+        st.booleans(),
+    )
+    def run(agencies, newline, last_newline) -> None:  # type: ignore[no-untyped-def]
+        base = example_values()
+        text = ["agency,row,column,value"]
+        for name, changed in agencies:
+            for cell_id in cells:
+                row, _, column = cell_id.partition(".")
+                value = changed.get(cell_id, format_number(base[cell_id]))  # type: ignore[arg-type]
+                text.append(f"{name},{row},{column},{value}")
+        path = tmp_path / "agencies.csv"
+        path.write_bytes((newline.join(text) + (newline if last_newline else "")).encode("utf-8"))
+        plain = last_newline and all(n.strip() for n, _ in agencies)
+        plain &= all(a[0] != b[0] for a, b in itertools.pairwise(agencies))
+        for block_size in (1000, 1 << 20):
+            fast, slow = outcome(path, block_size, True), outcome(path, block_size, False)
+            assert fast[:3] == slow[:3]
+            assert not slow[3]
+            if plain and len({n for n, _ in agencies}) == len(agencies):
+                assert fast[3]  # the scan read (some of) this file
+
+    run()
