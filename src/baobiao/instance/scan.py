@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-SPARE = 8  # bytes after the data of a scanned buffer and of ``segs``: words are read 8 bytes at a time
+SPARE = 16  # zero bytes after a scanned buffer and ``segs``: words are read 8 bytes at a time, as 2 aligned loads
 PLAIN_DIGITS = 15  # at most this many digits are read as a number by the scan (exact in float64)
 BLANK, OTHER = -1, -2  # the scan's values of lines with nothing written, and with something else than digits
 WORTH_LOADING = 512 << 20  # bytes of CSV from which loading the scan (about 0.6 s) pays for itself
@@ -44,7 +44,8 @@ def load() -> Callable[..., int]:
         if not _ready:
             kernel: Any = importlib.import_module(_KERNEL).scan
             segs, bounds = layout_bytes([b"r"], [b"c"])
-            buffer = np.frombuffer(b"a,r,c,1\n" + bytes(SPARE), dtype=np.uint8)
+            buffer = np.zeros(8 + SPARE, dtype=np.uint8)
+            buffer[:8] = np.frombuffer(b"a,r,c,1\n", dtype=np.uint8)
             kernel(buffer, 8, segs, bounds, *_outputs(8, 1, 1))  # the machine code loaded here, not in a worker
             _ready.append(kernel)
     return _ready[0]
@@ -63,7 +64,9 @@ def _outputs(size: int, width: int, agencies: int) -> tuple[np.ndarray, np.ndarr
 def layout_bytes(rows: list[bytes], cols: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """``segs`` and ``seg_bounds`` for the scan: the lines' ``,row,column,`` one after another."""
     parts = [b"," + row + b"," + col + b"," for row, col in zip(rows, cols, strict=True)]
-    segs = np.frombuffer(b"".join(parts) + bytes(SPARE), dtype=np.uint8)
+    joined = b"".join(parts)
+    segs = np.zeros(len(joined) + SPARE, dtype=np.uint8)  # its own memory: aligned for the 64-bit view
+    segs[: len(joined)] = np.frombuffer(joined, dtype=np.uint8)
     return segs, np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64)
 
 
