@@ -2,8 +2,9 @@
 compiled once into a matrix (numpy), so that checking is limited by reading, not by evaluating
 rules.
 
-The file is cut into blocks of whole agencies; worker threads read each block with pyarrow's
-CSV reader and check it as one matrix (agencies × cells). The matrix pass is a filter: it is
+The file is cut into blocks of whole agencies; worker threads read each block (by the compiled
+scan of ``scan`` when it is loaded and the block is the usual export, otherwise by pyarrow's CSV
+reader) and check it as one matrix (agencies × cells). The matrix pass is a filter: it is
 exact for whole numbers and errs only towards flagging for decimals, so every agency whose
 figures break a rule, leave a cell blank or hold a value of the wrong kind is flagged; flagged
 agencies alone are checked by the exact Decimal checker, which gives their findings. Rules that
