@@ -11,6 +11,7 @@ from pathlib import Path
 from random import Random
 
 import numpy as np
+import pytest
 from conftest import ROOT, CliResult
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -190,10 +191,16 @@ def test_batch_findings_are_those_of_single_file_checks_whatever_the_blocks(tmp_
     run()
 
 
-def test_a_messy_csv_gets_a_finding_per_problem_at_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("preadv", [True, False], ids=["preadv", "shared handle (Windows)"])
+def test_a_messy_csv_gets_a_finding_per_problem_at_its_line(tmp_path: Path, monkeypatch, preadv: bool) -> None:  # type: ignore[no-untyped-def]
     """Lines in another order, a cell twice, an unknown label, a ragged line, blank lines, CRLF
     line ends and a quoted name: each problem is reported at its own line, and the rest of the
-    file is still checked."""
+    file is still checked; also where blocks are read through the shared file handle, one
+    thread at a time (systems without ``os.preadv``)."""
+    import baobiao.instance.batch as batch
+
+    if not preadv:
+        monkeypatch.setattr(batch, "_PREADV", None)
     good = example_values()
     rows = [["agency", "row", "column", "value"]]
     rows += [["甲局", *k.partition(".")[::2], str(v)] for k, v in good.items()]

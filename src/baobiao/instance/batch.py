@@ -389,7 +389,7 @@ class _BlockChecker:
             found = self.layout(rows, cols) if rows else None
             return found if found is not None and found.matrix is not None else None
 
-    def check(self, handle: BinaryIO, path: Path, start: int, end: int, compiled: bool) -> _Block:
+    def check(self, handle: io.BufferedReader, path: Path, start: int, end: int, compiled: bool) -> _Block:
         """The lines at bytes ``start:end`` of the file (whole agencies): by the compiled scan
         when it is to be used and can, otherwise by pyarrow's reader."""
         raw = _read(handle, start, end - start)
@@ -465,7 +465,7 @@ class _BlockChecker:
         return _ScannedLines(self, file, layout, values, written).run(size, agencies)
 
 
-def _read(handle: BinaryIO, start: int, size: int) -> np.ndarray:
+def _read(handle: io.BufferedReader, start: int, size: int) -> np.ndarray:
     """Bytes ``start:start+size`` of a file, then ``SPARE`` zero bytes for the scan, read
     without holding the GIL (reading the file through its memory map would fault its pages in
     while holding it, one thread at a time), into this thread's buffer: valid until the
@@ -475,7 +475,7 @@ def _read(handle: BinaryIO, start: int, size: int) -> np.ndarray:
         buffer = _buffers.buffer = np.empty(size + SPARE, dtype=np.uint8)
     done = 0
     while done < size:
-        got = os.preadv(handle.fileno(), [buffer.data[done:size]], start + done)
+        got = _read_at(handle, buffer.data[done:size], start + done)
         if got <= 0:  # the file got shorter meanwhile
             break
         done += got
@@ -483,6 +483,19 @@ def _read(handle: BinaryIO, start: int, size: int) -> np.ndarray:
     return buffer[: done + SPARE]
 
 
+def _read_at(handle: io.BufferedReader, into: memoryview, at: int) -> int:
+    """Read into ``into`` from byte ``at``: with ``os.preadv`` where there is one (Linux, the
+    BSDs, macOS), without touching the file's position; elsewhere (Windows) by seeking the
+    shared handle, one thread at a time."""
+    if _PREADV is not None:
+        return int(_PREADV(handle.fileno(), [into], at))
+    with _seeking:
+        handle.seek(at)
+        return handle.readinto(into) or 0
+
+
+_PREADV = getattr(os, "preadv", None)
+_seeking = threading.Lock()
 _buffers = threading.local()  # each worker thread's block buffer
 
 
