@@ -206,7 +206,7 @@ def _sum_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declare
         if part.span is not None
     ]
     return diag(
-        "C401",
+        FINDING_CODES[rule.kind],
         cells[0].span,
         severity=failure_severity(rule),
         rule=ref,
@@ -225,7 +225,7 @@ def _sum_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declare
 def _part_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declared: list[Related]) -> Diagnostic:
     part, parent = rule.left.terms[0].id, rule.right.terms[0].id
     return diag(
-        "C402",
+        FINDING_CODES[rule.kind],
         c.span(part),
         severity=failure_severity(rule),
         rule=ref,
@@ -255,7 +255,7 @@ def _side(c: _Checker, expr: LinExpr) -> str:
 def _rule_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declared: list[Related]) -> Diagnostic:
     terms = f"{_side(c, rule.left)} {rule.op} {_side(c, rule.right)}"
     return diag(
-        "C403",
+        FINDING_CODES[rule.kind],
         c.span(rule.ids[0]) if rule.ids else None,
         severity=failure_severity(rule),
         rule=ref,
@@ -272,7 +272,7 @@ def _rule_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
     )
 
 
-#: the code of the finding a rule of each kind gives when it does not hold
+#: the code of the finding a rule of each kind gives when it does not hold (its builder below)
 FINDING_CODES = {RuleKind.SUM: "C401", RuleKind.PART: "C402", RuleKind.RULE: "C403"}
 
 
