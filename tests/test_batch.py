@@ -311,3 +311,22 @@ def test_the_compiled_scan_reads_every_file_as_the_general_reader_does(tmp_path:
                 assert fast[3]  # the scan read (some of) this file
 
     run()
+
+
+def test_without_the_compiled_scan_every_file_is_still_read(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Where numba cannot be loaded, asking for the compiled scan reads the file with pyarrow
+    instead, with the same findings, and says why the scan is not there."""
+    from baobiao.instance import scan
+
+    path = tmp_path / "agencies.csv"
+    write_csv(path, {"甲局": example_values(), "乙局": example_values() | {"new.natural": 32}})
+    expected: list[AgencyResult] = []
+    check_csv(form21(), path, expected.append, every=True, compiled=False)
+    monkeypatch.setattr(scan, "_ready", [])
+    monkeypatch.setattr(scan, "unavailable", [])
+    monkeypatch.setattr(scan, "_KERNEL", "baobiao.instance.no_such_kernel")
+    results: list[AgencyResult] = []
+    check_csv(form21(), path, results.append, every=True, compiled=True)
+    assert [(r.agency, r.findings) for r in results] == [(r.agency, r.findings) for r in expected]
+    assert results[1].errors > 0
+    assert scan.loaded() is None and "ModuleNotFoundError" in scan.unavailable[0]

@@ -30,6 +30,7 @@ WORTH_LOADING = 512 << 20  # bytes of CSV from which loading the scan (about 0.6
 _KERNEL = "baobiao.instance._scankernel"
 _lock = threading.Lock()
 _ready: list[Callable[..., int]] = []
+unavailable: list[str] = []  # why the scan could not be loaded, if it could not
 
 
 def loaded() -> Callable[..., int] | None:
@@ -37,18 +38,27 @@ def loaded() -> Callable[..., int] | None:
     return _ready[0] if _ready else None
 
 
-def load() -> Callable[..., int]:
+def load() -> Callable[..., int] | None:
     """Load the scan (numba, and its machine code from the cache; compiled on the first run
-    ever) and return it. A process pays this once."""
+    ever) and return it; a process pays this once. None when it cannot be had here (numba
+    missing or failing): then every block is read by pyarrow, which reads every file too, and
+    ``unavailable`` says why."""
     with _lock:
-        if not _ready:
-            kernel: Any = importlib.import_module(_KERNEL).scan
-            segs, bounds = layout_bytes([b"r"], [b"c"])
-            buffer = np.zeros(8 + SPARE, dtype=np.uint8)
-            buffer[:8] = np.frombuffer(b"a,r,c,1\n", dtype=np.uint8)
-            kernel(buffer, 8, segs, bounds, *_outputs(8, 1, 1))  # the machine code loaded here, not in a worker
-            _ready.append(kernel)
-    return _ready[0]
+        if not _ready and not unavailable:
+            try:
+                kernel: Any = importlib.import_module(_KERNEL).scan
+                segs, bounds = layout_bytes([b"r"], [b"c"])
+                buffer = np.zeros(8 + SPARE, dtype=np.uint8)
+                buffer[:8] = np.frombuffer(b"a,r,c,7\n", dtype=np.uint8)
+                values, *rest = _outputs(8, 1, 1)
+                count = kernel(buffer, 8, segs, bounds, values, *rest)  # loaded here, not in a worker
+                if count != 1 or values[0] != 7:
+                    raise RuntimeError(f"the scan read a test line wrong ({count}, {values[0]})")
+            except Exception as exc:  # an accelerator: whatever goes wrong, pyarrow reads instead
+                unavailable.append(f"{type(exc).__name__}: {exc}")
+            else:
+                _ready.append(kernel)
+    return loaded()
 
 
 def _outputs(size: int, width: int, agencies: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
