@@ -709,14 +709,14 @@ class _Lines:
         def check() -> list[Diagnostic]:
             needed = {index[i] for i in {ids[c] for c in look} | {i for rule in rules for i in rule.ids}}
             values: dict[str, CellValue] = {}
-            numbers = lines.tolist()
+            line_of = lines.tolist()
             for k, c in enumerate(mine.tolist()):
                 if c not in needed or ids[c] in values:  # a cell given twice: the first value counts
                     continue
                 text = written(k)
                 parsed = parse_value(text)
                 number = parsed.number if parsed.kind is ValueKind.NUMBER else None
-                values[ids[c]] = CellValue(ids[c], number, text, f"{file}:{numbers[k]}", None)
+                values[ids[c]] = CellValue(ids[c], number, text, f"{file}:{line_of[k]}", None)
             instance = Instance(file, MappingProxyType({"agency": name}), None, MappingProxyType(values))
             return list(check_some(form, instance, rules, [ids[c] for c in look]))
 
@@ -732,15 +732,17 @@ class _TableLines(_Lines):
     ) -> None:
         import pyarrow.compute as pc
 
-        offsets, _ = _parts(table.column("agency").combine_chunks())
+        agency = table.column("agency").combine_chunks()
+        offsets, _ = _parts(agency)
         if table.num_rows and (offsets[1:] == offsets[:-1]).any():  # an agency left empty: blank lines?
-            empty = pc.equal(table.column("agency"), b"")
+            empty = pc.equal(agency, b"")
             for name in NAMES[1:]:
                 empty = pc.and_(empty, pc.equal(table.column(name), b""))
             keep = pc.invert(empty)
             table, lines = table.filter(keep), lines[np.asarray(keep)]
+            agency = table.column("agency").combine_chunks()
         super().__init__(owner, file, lines, problems)
-        self.table = table
+        self.table, self.agency = table, agency
         self.n = table.num_rows
         self.value = table.column("value").combine_chunks()
 
@@ -769,7 +771,7 @@ class _TableLines(_Lines):
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        agency = self.table.column("agency").combine_chunks()
+        agency = self.agency
         change = np.asarray(pc.not_equal(agency[1:], agency[:-1]), dtype=bool)
         starts = np.concatenate(([0], np.flatnonzero(change) + 1))
         firsts = agency.take(pa.array(starts))
@@ -882,12 +884,12 @@ def check_csv(
     """Check every agency of a long CSV; ``on_agency`` receives the result of each agency with
     findings (``every``: of each agency), in file order.
 
-    Blocks of whole agencies are checked by ``workers`` threads (pyarrow and numpy work outside
-    the GIL), at most a few blocks ahead of the one being reported, so memory is bounded by
+    Blocks of whole agencies are checked by ``workers`` threads (the scan, pyarrow and numpy work
+    outside the GIL), at most a few blocks ahead of the one being reported, so memory is bounded by
     the block size, not by the file's.
 
     ``compiled``: read the usual export with the compiled scan (``scan``): True loads it if
-    this process has not (about 0.6 s, once), False reads with pyarrow only; None uses it when
+    this process has not (about half a second, once), False reads with pyarrow only; None uses it when
     it is loaded, or when the file is large enough to repay loading it."""
     summary = BatchSummary(str(path))
     problem = _header_problem(path)

@@ -9,7 +9,7 @@ by the general CSV reader instead, which reports what is wrong. This is an accel
 common case, never a second judge: a test holds that both readers read every file alike.
 
 The machine code is compiled on the first run ever and cached on disk by numba; a process
-then pays about 0.6 s once to load it (numba's import and registries). So it is loaded when
+then pays about half a second once to load it (numba's import and registries). So it is loaded when
 asked for (``load``), or for a file large enough to repay it; it runs without the GIL, so the
 worker threads scan blocks in parallel.
 """
@@ -26,7 +26,7 @@ import numpy as np
 SPARE = 16  # zero bytes after a scanned buffer and ``segs``: words are read 8 bytes at a time, as 2 aligned loads
 PLAIN_DIGITS = 15  # at most this many digits are read as a number by the scan (exact in float64)
 BLANK, OTHER = -1, -2  # the scan's values of lines with nothing written, and with something else than digits
-WORTH_LOADING = 512 << 20  # bytes of CSV from which loading the scan (about 0.6 s) pays for itself
+WORTH_LOADING = 512 << 20  # bytes of CSV from which loading the scan (about 0.5 s) pays for itself
 _KERNEL = "baobiao.instance._scankernel"
 _lock = threading.Lock()
 _ready: list[Callable[..., int]] = []
