@@ -39,7 +39,7 @@ from baobiao.instance.keys import KeyIndex
 from baobiao.instance.load import CellValue, Instance, value_problem
 from baobiao.instance.scan import OTHER, SPARE, layout_bytes
 from baobiao.instance.values import MAX_INTEGER_DIGITS, ValueKind, parse_value
-from baobiao.model import Form, Rule
+from baobiao.model import Form, Rule, semantics
 
 BLOCK = 4 << 20  # bytes of CSV a worker reads and checks at a time
 WORKERS = min(4, os.cpu_count() or 1)
@@ -68,11 +68,16 @@ class RuleMatrix:
     rules: tuple[Rule, ...]
     coef: np.ndarray  # rules × cells: left - right
     constant: np.ndarray  # left - right constants
-    op: tuple[str, ...]
     tolerance: np.ndarray  # rounding tolerance of the decimal cells a rule uses (0 for whole rules)
+    # per rule, the accepted values of left - right (semantics.accepted): from lo to hi (-inf,
+    # +inf: no bound), each end open (strict) or closed
+    lo: np.ndarray
+    hi: np.ndarray
+    lo_open: np.ndarray
+    hi_open: np.ndarray
     whole: np.ndarray  # rules of whole numbers only: float arithmetic is exact for them
     weight: np.ndarray  # per rule: sum of |coefficients| (bounds the size of left - right)
-    unsigned: np.ndarray  # cells that may not be negative
+    lower: np.ndarray  # the least value of each cell (semantics.lower_bound; -inf: none)
     decimals: np.ndarray  # decimal places per cell
     sparse: Any = field(init=False)  # coef, sparse (scipy): products without BLAS, whose threads fight ours
     uses: Any = field(init=False)  # the same, 1.0 where the rule uses the cell
@@ -90,7 +95,7 @@ class RuleMatrix:
             ids=ids,
             index={i: k for k, i in enumerate(ids)},
             coef=coef,
-            unsigned=self.unsigned[order],
+            lower=self.lower[order],
             decimals=self.decimals[order],
         )
 
@@ -102,6 +107,8 @@ def compile_rules(form: Form) -> RuleMatrix:
     coef = np.zeros((len(rules), len(ids)))
     constant = np.zeros(len(rules))
     tolerance = np.zeros(len(rules))
+    lo, hi = np.full(len(rules), -np.inf), np.full(len(rules), np.inf)
+    lo_open, hi_open = np.zeros(len(rules), dtype=bool), np.zeros(len(rules), dtype=bool)
     whole = np.ones(len(rules), dtype=bool)
     types = [form.item(i).value_type for i in ids]
     decimals = np.array([t.decimals if t is not None else 0 for t in types])
@@ -111,39 +118,39 @@ def compile_rules(form: Form) -> RuleMatrix:
             whole[k] &= expr.constant == expr.constant.to_integral_value()
             for t in expr.terms:
                 coef[k, index[t.id]] += sign * float(t.coef)
-                places = int(decimals[index[t.id]])
-                tolerance[k] += abs(float(t.coef)) * 0.5 * 10.0**-places if places else 0.0
-                whole[k] &= places == 0 and t.coef == t.coef.to_integral_value()
-    unsigned = np.array([not (t is not None and t.signed) for t in types], dtype=bool)
+                whole[k] &= decimals[index[t.id]] == 0 and t.coef == t.coef.to_integral_value()
+        rule_tolerance = semantics.rule_tolerance(form, rule)
+        tolerance[k] = float(rule_tolerance)
+        ok = semantics.accepted(rule.op, rule_tolerance)
+        if ok.lo is not None:
+            lo[k], lo_open[k] = float(ok.lo), ok.lo_open
+        if ok.hi is not None:
+            hi[k], hi_open[k] = float(ok.hi), ok.hi_open
+    least = [semantics.lower_bound(t) for t in types]
+    lower = np.array([-np.inf if b is None else float(b) for b in least])
     weight = np.abs(coef).sum(axis=1) + np.abs(constant)
-    ops = tuple(r.op for r in rules)
-    return RuleMatrix(ids, index, rules, coef, constant, ops, tolerance, whole, weight, unsigned, decimals)
-
-
-# (left - right, tolerance, margin for float error) -> surely holds. Rules of whole numbers are
-# evaluated exactly (margin 0, tolerance 0), as the exact checker does; for the others a rule is
-# taken to hold only when it does so by more than the margin, so that float error can only flag
-# an agency for the exact check, never let one through.
-_HOLDS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
-    "=": lambda d, tol, m: np.abs(d) <= tol - m,
-    "<=": lambda d, tol, m: d <= tol - m,
-    ">=": lambda d, tol, m: d >= -tol + m,
-    "<": lambda d, tol, m: np.where(tol > 0, d <= tol - m, d < -m),
-    ">": lambda d, tol, m: np.where(tol > 0, d >= -tol + m, d > m),
-}
+    return RuleMatrix(
+        ids, index, rules, coef, constant, tolerance, lo, hi, lo_open, hi_open, whole, weight, lower, decimals
+    )
 
 
 def rule_flags(matrix: RuleMatrix, grid: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """agencies × rules: the rule may not hold, or it uses a blank cell (0 in ``grid``)."""
+    """agencies × rules: the rule may not hold, or it uses a blank cell (0 in ``grid``).
+
+    Rules of whole numbers are evaluated exactly (margin 0, tolerance 0), as the exact checker
+    does; for the others a rule is taken to hold only when left - right lies inside its accepted
+    interval by more than the margin, so that float error can only flag an agency for the exact
+    check, never let one through."""
     diff = (matrix.sparse @ grid.T).T + matrix.constant
     largest = float(np.abs(grid).max(initial=0.0))
     size = matrix.weight * max(largest, 1.0)  # bounds |left|, |right| and |left - right|
     margin = np.where(matrix.whole & (size < _EXACT_IN_FLOAT), 0.0, 1e-9 + 1e-12 * size)
-    holds = np.ones(diff.shape, dtype=bool)
-    for op, test in _HOLDS.items():
-        cols = np.array([o == op for o in matrix.op], dtype=bool)
-        if cols.any():
-            holds[:, cols] = test(diff[:, cols], matrix.tolerance[cols], margin[cols])
+    # per rule (computed once per block), the least and greatest left - right that surely hold;
+    # at an open end, d > x is d >= the float after x (and d < x is d <= the float before it)
+    low, high = matrix.lo + margin, matrix.hi - margin
+    low = np.where(matrix.lo_open, np.nextafter(low, np.inf), low)
+    high = np.where(matrix.hi_open, np.nextafter(high, -np.inf), high)
+    holds = np.asarray((diff >= low) & (diff <= high), dtype=bool)
     blank = ~present
     rows = np.flatnonzero(blank.any(axis=1))
     if rows.size:
@@ -157,7 +164,7 @@ def suspicious(matrix: RuleMatrix, values: np.ndarray) -> np.ndarray:
     present = ~np.isnan(values)
     grid = np.where(present, values, 0.0)
     scaled = grid * 10.0**matrix.decimals
-    wrong = ((grid < 0) & matrix.unsigned) | (np.abs(scaled - np.round(scaled)) > 1e-6)
+    wrong = (grid < matrix.lower) | (np.abs(scaled - np.round(scaled)) > 1e-6)
     return np.asarray((~present | wrong).any(axis=1) | rule_flags(matrix, grid, present).any(axis=1), dtype=bool)
 
 
@@ -333,7 +340,7 @@ class _BlockChecker:
 
         self.form = form
         self.matrix = compile_rules(form)
-        self.keys = KeyIndex(form)
+        self.keys = KeyIndex(form, near=False)  # labels of machine exports: exact (no slips read silently)
         self.cells: dict[tuple[str, str], int] = {}  # (row, column) as written -> matrix column
         self.layouts: dict[tuple[tuple[bytes, ...], tuple[bytes, ...]], _Layout] = {}
         # bytes, not text: UTF-8 is checked where it matters (names, labels), not in every digit

@@ -20,7 +20,8 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, hstack, identity
 
-from baobiao.model import Form, Rule, ValueType
+from baobiao.model import Form, Rule, ValueType, semantics
+from baobiao.model.semantics import applicable
 
 MAX_VALUE = 10**9  # the largest magnitude generated (in the cell's unit)
 
@@ -47,16 +48,6 @@ class LinearSystem:
         return len(self.ids)
 
 
-def applicable(rule: Rule, meta: Mapping[str, str]) -> bool:
-    """A rule an instance with this meta and no previous year must satisfy."""
-    if rule.previous_ids:
-        return False
-    if rule.condition is None:
-        return True
-    value = meta.get(rule.condition.field, "")
-    return bool(value) and rule.condition.holds(value)
-
-
 def linear_system(
     form: Form, meta: Mapping[str, str], keep: Callable[[Rule], bool] = lambda rule: True
 ) -> LinearSystem:
@@ -64,8 +55,12 @@ def linear_system(
     ids = tuple(i.id for i in form.indicators)
     index = {i: k for k, i in enumerate(ids)}
     types = [form.item(i).value_type or ValueType() for i in ids]
-    scale = np.array([10.0**-t.decimals for t in types], dtype=np.float64)
-    lower = np.array([-MAX_VALUE if t.signed else 0 for t in types], dtype=np.float64)
+    steps = [semantics.step(t) for t in types]
+    scale = np.array([float(s) for s in steps], dtype=np.float64)
+    least = [semantics.lower_bound(t) for t in types]
+    lower = np.array(
+        [-MAX_VALUE if b is None else float(b / s) for b, s in zip(least, steps, strict=True)], dtype=np.float64
+    )
     eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
     eq_rules: list[Rule] = []
     ub_rules: list[Rule] = []
@@ -76,19 +71,25 @@ def linear_system(
             row[index[t.id]] += float(t.coef) * scale[index[t.id]]
         for t in rule.right.terms:
             row[index[t.id]] -= float(t.coef) * scale[index[t.id]]
-        rhs = float(rule.right.constant - rule.left.constant)  # left - right (op) 0
-        if rule.op == "=":
+        rhs = rule.right.constant - rule.left.constant  # left - right = row·x - rhs
+        # The values are exact (no rounding tolerance): left - right lies in the accepted interval
+        # of the rule without tolerance, where an open end needs a difference of at least one step
+        # of the cells involved.
+        ok = semantics.accepted(rule.op)
+        least_step = min((steps[k] for k in np.flatnonzero(row).tolist()), default=Decimal(1))
+        if ok.lo is not None and ok.lo == ok.hi:
             eq_rows.append(row)
-            eq_rhs.append(rhs)
+            eq_rhs.append(float(rhs + ok.lo))
             eq_rules.append(rule)
-        elif rule.op in ("<=", "<"):
+            continue
+        if ok.hi is not None:  # row·x <= rhs + hi (- a step)
             ub_rules.append(rule)
             ub_rows.append(row)
-            ub_rhs.append(rhs - (1 if rule.op == "<" else 0) * min(scale[row != 0], default=1))
-        else:
+            ub_rhs.append(float(rhs + ok.hi) - (float(least_step) if ok.hi_open else 0.0))
+        if ok.lo is not None:  # -row·x <= -(rhs + lo) (- a step)
             ub_rules.append(rule)
             ub_rows.append(-row)
-            ub_rhs.append(-rhs - (1 if rule.op == ">" else 0) * min(scale[row != 0], default=1))
+            ub_rhs.append(-float(rhs + ok.lo) - (float(least_step) if ok.lo_open else 0.0))
     n = len(ids)
     return LinearSystem(
         ids,
