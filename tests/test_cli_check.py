@@ -100,7 +100,7 @@ def test_sum_mismatch_json(run_cli: Run, bad_file: Path) -> None:
     assert cells["online"]["value"] == "2"
     assert cells["online"]["path"] == "三、依申请公开情况 > （一）收到申请数 > 3.网络申请数"
     assert cells["online"]["location"]["line"] == 33
-    assert d["comparison"] == {"left": "1", "right": "2", "difference": "-1", "operator": "="}
+    assert d["comparison"] == {"left": "1", "right": "2", "difference": "-1", "operator": "=", "bounded": False}
     assert d["location"]["line"] == 30 and d["location"]["column"] == 15
     assert d["data_path"] == "$.values.三、依申请公开情况.（一）收到申请数"
 

@@ -91,6 +91,16 @@ CASES = [
     ("S216-unknown-base", H + "  extends no-such-form\n", "S216", 2, 3),
     ("S218-rules-contradict", H + 'a "t" 件 = sum\n  b "u" 件\nrule r "d"\n  b >= a + 1\n', "S218", 2, 9),
     ("S217-plain-item-in-table-rule", H + 'a "x" 件\n' + T + '  rule r "d"\n    r1 >= a\n', "S217", 11, 11),
+    (
+        "S222-condition-value-not-declared",
+        H + '  meta level "机关层级" in "县级人民政府", "设区的市级人民政府"\n'
+        'x "t" 件\nrule r "d" when level in "设区的市人民政府"\n  x = 0\n',
+        "S222",
+        4,
+        26,
+    ),
+    ("S223-duplicate-meta-value", H + '  meta level "L" in "a", "b",\n    "a"\n', "S223", 3, 5),
+    ("S224-duplicate-meta-field", H + '  meta level "L" in "a"\n  meta level "M" in "b"\n', "S224", 3, 8),
 ]
 
 

@@ -166,7 +166,10 @@ def test_cli_writes_a_workbook_and_checks_it(run_cli: Run, tmp_path: Path) -> No
     out = tmp_path / "blank.xlsx"
     assert run_cli("workbook", "gov-disclosure-2021", "-o", str(out)).exit_code == 0
     result = run_cli("check", "gov-disclosure-2021", str(out))
-    assert result.exit_code == 1 and "[C404]" in result.stdout  # nothing filled in: all blank
+    # nothing filled in: each printed table (表二's four blocks, 表三, 表四) is reported once as
+    # blank, not cell by cell
+    assert result.exit_code == 1 and result.stdout.count("[C412]") == 6 and "[C404]" not in result.stdout
+    assert "全部空白" in result.stdout
 
 
 @pytest.mark.parametrize("kind", ["not-a-zip", "zip-bomb", "entity-expansion", "garbage-zip"])

@@ -15,7 +15,15 @@ from baobiao import __version__
 from baobiao.diagnostics.codes import CODES, lookup
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag
 from baobiao.diagnostics.render import LANGS, RENDERERS, diagnostic_json, render_summary
-from baobiao.pipeline import SpecResult, check_data, load_previous, load_spec, render_report, resolve_spec
+from baobiao.pipeline import (
+    CheckOptions,
+    SpecResult,
+    check_data,
+    load_previous,
+    load_spec,
+    render_report,
+    resolve_spec,
+)
 from baobiao.report.backends import BACKENDS
 from baobiao.resources import builtin_specs
 from baobiao.syntax.printer import format_spec
@@ -123,6 +131,13 @@ def _emit(reports: Sequence[Report], fmt: str, lang: str) -> None:
         click.echo(text.rstrip("\n"))
 
 
+def _first(report: Report, limit: int) -> Report:
+    """A report with its first ``limit`` findings only, errors first (counts are kept by the caller)."""
+    ranked = sorted(report.diagnostics, key=lambda d: d.severity.rank)[:limit]
+    kept = [d for d in report.diagnostics if d in ranked]
+    return Report(report.path, tuple(kept), report.sources, report.not_checked)
+
+
 def _spec_or_exit(spec: str, fmt: str, lang: str) -> SpecResult:
     result = load_spec(spec)
     if result.form is None:
@@ -146,7 +161,14 @@ _FORMAT = click.option(
     type=click.Choice(sorted(RENDERERS)),
     default="human",
     show_default=True,
-    help="human: readable, with source excerpts; json: one versioned document (docs/json-output.md).",
+    help="human: readable, with source excerpts; short: one line per finding; json: one versioned document "
+    "(docs/json-output.md).",
+)
+_STRICT = click.option(
+    "--strict-labels",
+    is_flag=True,
+    help="Labels must match the form exactly: a label read through a slip (traditional script, a typo, a bracketed "
+    "note missing, an earlier form's wording) is an error and its value is not read.",
 )
 _LANG = click.option(
     "--lang",
@@ -182,17 +204,51 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="Also write one JSON line per file or agency (a long CSV holds many) to this file.",
 )
+@_STRICT
+@click.option(
+    "--tables",
+    "tables",
+    help="Check only these tables, comma-separated: ids or printed labels or their numbers (e.g. 三,四 or t3,t4).",
+)
+@click.option(
+    "--max-findings",
+    "max_findings",
+    type=click.IntRange(1, None),
+    help="Show at most N findings per file (errors first); the summary still counts them all.",
+)
 @_FORMAT
 @_LANG
-def check(spec: str, data: tuple[str, ...], previous: str | None, jsonl: str | None, fmt: str, lang: str) -> None:
+def check(
+    spec: str,
+    data: tuple[str, ...],
+    previous: str | None,
+    jsonl: str | None,
+    strict_labels: bool,
+    tables: str | None,
+    max_findings: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
     """Check DATA files (YAML, .xlsx workbooks, folders of them, or one long CSV of many
-    agencies) against SPEC.
+    agencies) against SPEC. Everything that can be read is checked: an unknown label or an
+    unreadable value is a finding of its own, and slipped labels are read with a warning.
 
     Exit status: 0 no errors (warnings allowed), 1 errors in the data, 2 usage errors,
     unreadable files or errors in the spec.
     """
     result = _spec_or_exit(spec, fmt, lang)
     assert result.form is not None
+    chosen = None
+    if tables is not None:
+        from baobiao.instance.check import select_tables
+
+        chosen, unknown = select_tables(result.form, [t for t in tables.split(",") if t.strip()])
+        if unknown or not chosen:
+            names = ", ".join(f"{t.id} {t.label}" for t in result.form.tables if t.id and t.rows is not None)
+            raise click.BadParameter(
+                f"no such table: {', '.join(unknown) or tables!r}; tables: {names}", param_hint="--tables"
+            )
+    options = CheckOptions(strict_labels=strict_labels, tables=chosen)
     files = list(_data_files(data))
     if not files:
         click.echo(f"baobiao: {'没有找到数据文件' if lang == 'zh' else 'no data files found'}", err=True)
@@ -201,19 +257,22 @@ def check(spec: str, data: tuple[str, ...], previous: str | None, jsonl: str | N
         if len(files) != 1:
             raise click.UsageError("a long CSV is checked on its own")
         _check_batch(result, files[0], jsonl, fmt, lang)
-    last_year = None
+    last_year, prev_report = None, None
     if previous is not None:
         if len(files) != 1:
             raise click.UsageError("--previous goes with exactly one DATA file")
-        last_year, prev_report = load_previous(result.form, Path(previous))
+        last_year, prev_report = load_previous(result.form, Path(previous), options)
         if last_year is None:
             _emit([prev_report], fmt, lang)
             raise SystemExit(EXIT_USAGE)
-    reports = [check_data(result.form, path, result.report.sources, last_year).report for path in files]
+    reports = [check_data(result.form, path, result.report.sources, last_year, options).report for path in files]
     if result.report.diagnostics:  # spec warnings, shown once with the first file
         first = reports[0]
         reports[0] = Report(first.path, result.report.diagnostics + first.diagnostics, first.sources, first.not_checked)
-    _emit(reports, fmt, lang)
+    if prev_report is not None and prev_report.diagnostics:  # last year's own problems, under its name
+        reports.insert(0, prev_report)
+    shown = reports if max_findings is None else [_first(r, max_findings) for r in reports]
+    _emit(shown, fmt, lang)
     if jsonl is not None:
         _write_jsonl(
             Path(jsonl),
@@ -226,7 +285,7 @@ def check(spec: str, data: tuple[str, ...], previous: str | None, jsonl: str | N
                 for r in reports
             ),
         )
-    if fmt == "human":
+    if fmt != "json":
         click.echo(render_summary(reports, lang), err=True)
     unreadable = any(d.code.startswith("F") for r in reports for d in r.diagnostics)
     if unreadable:

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag, has_errors, sorted_diagnostics
 from baobiao.instance.check import Checked, check
 from baobiao.instance.load import Instance, load_instance
-from baobiao.instance.locate import likely_wrong
+from baobiao.instance.locate import grouped, likely_wrong
 from baobiao.instance.workbook import load_workbook_instance
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.model import Form
@@ -137,27 +137,45 @@ def load_spec(ref: str) -> SpecResult:
     return compile_source(source, path)
 
 
-def load_data(form: Form, path: Path) -> tuple[Instance | None, list[Diagnostic], Source | None]:
-    """Read and load one data file (no checking): YAML, or an Excel workbook (.xlsx)."""
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """How data is read and checked. ``strict_labels``: a label that matches the form only
+    through a slip (traditional script, a typo, an earlier form's wording…) is an error and its
+    value is not read; ``tables``: the ids of the tables to check (None: every table)."""
+
+    strict_labels: bool = False
+    tables: frozenset[str] | None = None
+
+
+def load_data(
+    form: Form, path: Path, options: CheckOptions = CheckOptions()
+) -> tuple[Instance | None, list[Diagnostic], Source | None]:
+    """Read and load one data file (no checking): YAML, or an Excel workbook (.xlsx). The
+    instance holds every value that could be placed, whatever else was wrong."""
     if path.suffix.lower() == ".xlsx":
         if not path.is_file():
             return None, [diag("F001", None, path=str(path))], None
-        instance, problems = load_workbook_instance(form, path)
+        instance, problems = load_workbook_instance(form, path, strict_labels=options.strict_labels)
         return instance, problems, Source(str(path), "")
     try:
         source = read_source(path)
     except ReadError as error:
         return None, list(_read_failure(str(path), error).diagnostics), None
-    instance, problems = load_instance(form, source)
+    instance, problems = load_instance(form, source, strict_labels=options.strict_labels)
     return instance, problems, source
 
 
 def check_data(
-    form: Form, path: Path, spec_sources: Mapping[str, Source], previous: Instance | None = None
+    form: Form,
+    path: Path,
+    spec_sources: Mapping[str, Source],
+    previous: Instance | None = None,
+    options: CheckOptions = CheckOptions(),
 ) -> DataResult:
-    """Read, load and check one data file; ``previous`` is last year's data, loaded."""
+    """Read, load and check one data file; ``previous`` is last year's data, loaded. A problem
+    with one key or one value is a finding about it: everything that loaded is still checked."""
     name = str(path)
-    instance, problems, source = load_data(form, path)
+    instance, problems, source = load_data(form, path, options)
     if source is None:
         return DataResult(None, None, Report(name, tuple(problems)))
     sources = MappingProxyType({**spec_sources, source.name: source})
@@ -165,19 +183,19 @@ def check_data(
     checked = None
     if instance is not None:
         findings.extend(_metadata_findings(form, instance, previous))
-    if instance is not None and not has_errors(problems):
-        checked = check(form, instance, previous)
-        findings.extend(checked.findings)
-        findings.extend(likely_wrong(form, instance, checked.findings))
+        checked = check(form, instance, previous, options.tables)
+        findings.extend(grouped(checked.findings, likely_wrong(form, instance, checked.findings)))
         findings.extend(build_context(RenderInput(form, instance))[1])  # figures in the narrative
     not_checked = checked.not_checked if checked else ()
     report = Report(name, sorted_diagnostics(findings), sources, not_checked)
     return DataResult(instance, checked, report, sources)
 
 
-def load_previous(form: Form, path: Path) -> tuple[Instance | None, Report]:
+def load_previous(form: Form, path: Path, options: CheckOptions = CheckOptions()) -> tuple[Instance | None, Report]:
     """Last year's data for cross-year rules. It is read with the form its ``meta.form``
-    names when that is another built-in form (last year's format), else with ``form``."""
+    names when that is another built-in form (last year's format), else with ``form``. Its
+    problems are reported under its own name; whatever loaded is still used (a cell that could
+    not be read is blank there)."""
     used = form
     try:
         root, _ = load_yaml(read_source(path))
@@ -187,9 +205,9 @@ def load_previous(form: Form, path: Path) -> tuple[Instance | None, Report]:
     if named and named != form.id and named in builtin_specs():
         other = load_spec(named).form
         used = other if other is not None else form
-    instance, problems, source = load_data(used, path)
+    instance, problems, source = load_data(used, path, options)
     sources = MappingProxyType({source.name: source}) if source else MappingProxyType({})
-    return (instance if not has_errors(problems) else None), Report(str(path), sorted_diagnostics(problems), sources)
+    return instance, Report(str(path), sorted_diagnostics(problems), sources)
 
 
 def _meta_form(root: YNode | None) -> str | None:

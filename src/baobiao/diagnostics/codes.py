@@ -494,6 +494,52 @@ _ALL = [
             "en": "A cell under no rule can be wrong without anything noticing.",
         },
     ),
+    # -- spec: closed vocabularies of the data's meta (meta level "机关层级" in ...) --------------
+    _c(
+        "S222",
+        "condition-value-not-declared",
+        E,
+        {
+            "zh": "“{value}”不是 {field}（{label}）声明的取值",
+            "en": "'{value}' is not a declared value of {field} ({label})",
+        },
+        {"zh": "{suggestion}", "en": "{suggestion}"},
+        {
+            "zh": "表式头部用 meta 声明了这个字段的全部取值，when 条件只能用其中的值。写错一个字，"
+            "条件就永远不成立（或总是成立），规则会对不该检查的机关报错。",
+            "en": "The form's header declares every value of this meta field, and a when condition may only use "
+            "those. A value off by one character would never match, so the rule would apply to the wrong agencies.",
+        },
+    ),
+    _c(
+        "S223",
+        "duplicate-meta-value",
+        E,
+        {
+            "zh": "{field}（{label}）的取值“{value}”写了两次",
+            "en": "the value '{value}' of {field} ({label}) is listed twice",
+        },
+        {"zh": "删去重复的一个。", "en": "delete one of them."},
+        {
+            "zh": "meta 声明的取值列表中每个值只写一次；重复多半是想写另一个值时抄错了。",
+            "en": "Each value of a meta declaration is listed once; a repeat is usually another value copied wrong.",
+        },
+    ),
+    _c(
+        "S224",
+        "duplicate-meta-field",
+        E,
+        {"zh": "meta {field} 声明了两次", "en": "meta {field} is declared twice"},
+        {
+            "zh": "把取值合并到一行 meta {field} 里，删去另一行。",
+            "en": "merge the values into one `meta {field}` line and delete the other.",
+        },
+        {
+            "zh": "一个 meta 字段只有一个取值列表。继承其他表式时，在本表式中重新声明会替换所继承的列表。",
+            "en": "A meta field has one list of values. In a spec that extends another, declaring it again "
+            "replaces the list inherited.",
+        },
+    ),
     # -- data: loading -----------------------------------------------------------------------------
     _c(
         "D301",
@@ -675,12 +721,19 @@ _ALL = [
     _c(
         "D316",
         "old-label",
-        E,
-        {"zh": "“{key}”是旧表式的名称", "en": "'{key}' is a label of an earlier form"},
-        {"zh": "现行表式中这一栏叫“{current}”。", "en": "in this form the item is called '{current}'."},
+        W,
         {
-            "zh": "表式改版后，栏目名称随之改变；请按现行表式填写。",
-            "en": "Labels change between form versions; use the current one.",
+            "zh": "“{key}”是旧表式的名称，按现行表式的“{current}”读取{more}",
+            "en": "'{key}' is a label of an earlier form, read as '{current}'{more}",
+        },
+        {
+            "zh": "现行表式中这一栏叫“{current}”，请按现行表式填写（--strict-labels 时这是错误）。",
+            "en": "in this form the item is called '{current}'; use it (an error with --strict-labels).",
+        },
+        {
+            "zh": "表式改版后，栏目名称随之改变。数据用了旧名称时，只要现行表式中只有一栏与之对应，就按这一栏读取并警告。",
+            "en": "Labels change between form versions. A label of an earlier form is read as the one cell it became, "
+            "with a warning.",
         },
     ),
     _c(
@@ -746,6 +799,160 @@ _ALL = [
         {
             "zh": "正文中说到表式术语（term）的数字，应与统计表一致。",
             "en": "A figure the text states for a term of the form should agree with the table.",
+        },
+    ),
+    # -- data: meta values against the form's declared vocabulary ------------------------------
+    _c(
+        "D322",
+        "meta-value-slip",
+        W,
+        {
+            "zh": "{label}“{value}”与表式中的“{read_as}”不完全一致（{how}）",
+            "en": "{label} '{value}' differs from the form's '{read_as}' ({how})",
+        },
+        {
+            "zh": "{outcome}请改为“{read_as}”。",
+            "en": "{outcome}write '{read_as}'.",
+        },
+        {
+            "zh": "表式用 meta 声明了这个字段的取值（如机关层级），依赖它的规则按取值决定是否适用。写法只差繁体字、"
+            "“级”字或一两个字，且只与一个取值相近时，baobiao 按这个取值读取并警告；严格模式下这是错误，该值不予读取，"
+            "依赖它的规则报告为无法检查。",
+            "en": "The form declares this field's values (such as the agency level), and rules depend on them. "
+            "A value off by traditional script, a 级, or one or two characters, close to one value only, is read as "
+            "that value with a warning; in strict mode it is an error, the value is left unread and the rules that "
+            "depend on it are reported as not checkable.",
+        },
+    ),
+    _c(
+        "D323",
+        "unknown-meta-value",
+        W,
+        {
+            "zh": "{label}“{value}”不是表式列出的取值，依赖它的规则无法检查",
+            "en": "{label} '{value}' is not one of the form's values; rules that depend on it cannot be checked",
+        },
+        {
+            "zh": "{close}请填写其中之一：{allowed}。",
+            "en": "{close}write one of: {allowed}.",
+        },
+        {
+            "zh": "表式用 meta 声明了这个字段的全部取值。不认识的值或与几个取值同样相近的值不予猜测："
+            "该字段视为未填写，依赖它的规则报告为无法检查，而不是按猜测的值检查。",
+            "en": "The form declares every value of this field. A value it does not know, or one as close to several "
+            "values, is not guessed at: the field counts as not given, and the rules that depend on it are reported "
+            "as not checkable rather than checked on a guess.",
+        },
+    ),
+    # -- reading real reports: slips resolved, rows the form splits, tables left out ------------
+    _c(
+        "D324",
+        "label-slip",
+        W,
+        {
+            "zh": "“{key}”按表中的“{read_as}”读取（{how}）{more}",
+            "en": "'{key}' was read as '{read_as}' ({how}){more}",
+        },
+        {
+            "zh": "名称与印刷表格不完全一致，只有这一栏相符。如要求名称逐字一致，用 --strict-labels。",
+            "en": "the label differs from the printed form, and only this cell fits. --strict-labels makes this an error.",
+        },
+        {
+            "zh": "已公开的报告常有繁体字、漏写或多写括号里的说明、名称印短或印长、一两个错别字。只有一个栏目相符时，"
+            "baobiao 按它读取并给出警告，其余检查照常进行；有几个栏目都相符时仍是错误（D306）。--strict-labels 把这些警告变为错误，该值不予读取。",
+            "en": "Published reports carry traditional script, bracketed notes missing or extra, labels printed shorter "
+            "or longer, and one- or two-character slips. When exactly one cell fits, baobiao reads the value there and "
+            "warns; when several fit, it stays an error (D306). --strict-labels turns these warnings into errors and "
+            "leaves the value unread.",
+        },
+    ),
+    _c(
+        "D325",
+        "row-split",
+        W,
+        {
+            "zh": "本表式把“{label}”分为 {count} 行，数据只给了它们的合计（{columns}）",
+            "en": "this form splits '{label}' into {count} rows; the data gives only their total ({columns})",
+        },
+        {
+            "zh": "请按现行表式分行填写：{rows}。在此之前，这几行之和按所给的数核对其他规则。",
+            "en": "fill the rows of the current form: {rows}. Until then, their sum is checked against the other rules.",
+        },
+        {
+            "zh": "旧表式中的一行在新表式中分成了几行（如 2019 年的“（六）其他处理”在 2021 年格式中分为 3 项）。"
+            "数据按旧表式只填一行时，baobiao 把所填的数当作这几行之和，用于核对总计等规则，并提示分行填写。",
+            "en": "A row of an earlier form is split into several in this one (2019's （六）其他处理 became three rows in "
+            "2021). A value given to the old row is taken as the sum of the new rows for the other rules.",
+        },
+    ),
+    _c(
+        "D326",
+        "row-split-zero",
+        N,
+        {
+            "zh": "“{label}”填的是 0：其下 {count} 行（{rows}）均按 0 读取",
+            "en": "'{label}' is given as 0: its {count} rows ({rows}) are read as 0",
+        },
+        {
+            "zh": "计数不能为负，合计为 0 时各行都是 0。",
+            "en": "counts are never negative, so each row of a zero total is 0.",
+        },
+        {
+            "zh": "给标题行（其下分为几行）填 0 时，各行都只能是 0，baobiao 按 0 读取这几行。",
+            "en": "A zero given to a heading whose rows are counts means each of those rows is zero.",
+        },
+    ),
+    _c(
+        "C412",
+        "table-not-given",
+        E,
+        {
+            "zh": "{table} 未提供：{why}",
+            "en": "{table} is not given: {why}",
+        },
+        {
+            "zh": "请补上这张表；只核对部分表格时用 --tables 指定（如 --tables 三,四）。",
+            "en": "add the table, or check some tables only with --tables (e.g. --tables 三,四).",
+        },
+        {
+            "zh": "整张表缺失时只报告一次，不逐栏报告；与它有关的规则在这张表补上之前无法核对。",
+            "en": "A table left out altogether is reported once, not cell by cell; rules that need it wait for it.",
+        },
+    ),
+    _c(
+        "C413",
+        "holds-if-blanks-zero",
+        N,
+        {
+            "zh": "{rule_id}（{description}）：若空白栏（{blank}）均为 0 则成立",
+            "en": "{rule_id} ({description}) holds if the blank cells ({blank}) are all 0",
+        },
+        {
+            "zh": "已知各栏已使规则恰好成立；空白栏填 0 即可，填其他数就会破坏规则。",
+            "en": "the known cells already make the rule hold exactly; the blanks can only be 0.",
+        },
+        {
+            "zh": "空白栏不是 0，但计数不能为负。若已知各栏已经使规则恰好成立，空白栏就只能是 0。",
+            "en": "A blank is not a zero, but counts are never negative: when the known cells make the rule hold "
+            "exactly, the blanks can only be 0.",
+        },
+    ),
+    _c(
+        "C414",
+        "blanks-cannot-fit",
+        E,
+        {
+            "zh": "空白栏（{blank}）无论填什么，这些规则都不能同时成立：{rules}",
+            "en": "whatever the blank cells ({blank}) hold, these rules cannot all hold: {rules}",
+        },
+        {
+            "zh": "{detail}已填的数中至少有一个有误。",
+            "en": "{detail}at least one of the figures given is wrong.",
+        },
+        {
+            "zh": "每条规则单独看都还可能成立，但几条规则对同一些空白栏的要求互相矛盾，所以已填的数中必有错误。",
+            "en": "Each rule alone could still hold, but together they ask contradictory things of the same blank cells, "
+            "so a figure that was given must be wrong.",
         },
     ),
     # -- render ---------------------------------------------------------------------------------
@@ -928,7 +1135,10 @@ _ALL = [
         "missing-value",
         E,
         {"zh": "“{label}”没有填写{how}", "en": "'{label}' has no value{how}"},
-        {"zh": "没有发生的事项填 0；空白不等于 0。", "en": "write 0 for nothing; a blank is not a zero."},
+        {
+            "zh": "{implied}没有发生的事项填 0；空白不等于 0。",
+            "en": "{implied}write 0 for nothing; a blank is not a zero.",
+        },
         {
             "zh": "统计表每个数值栏都要填写，空白、-、/、—、无 都视为未填写。",
             "en": "Every value cell must be filled; blank, -, /, —, 无 count as missing.",
@@ -942,9 +1152,10 @@ _ALL = [
             "zh": "无法检查 {rule_id}（{description}）：{blank} 没有有效数值",
             "en": "cannot check {rule_id} ({description}): {blank} has no usable value",
         },
-        {"zh": "填写这些栏目后再检查。", "en": "fill in these cells and check again."},
+        {"zh": "{decide}填写这些栏目后再检查。", "en": "{decide}fill in these cells and check again."},
         {
-            "zh": "规则用到的栏目空白或无法识别时，该规则无法检查；这本身也要报告，而不是悄悄跳过。",
+            "zh": "规则用到的栏目空白或无法识别时，先看已知各栏能否决定它（计数不能为负）：已经决定的照常报告；"
+            "只有已知各栏决定不了的规则才报告为无法检查，并说明空白栏填什么时成立。这本身也要报告，而不是悄悄跳过。",
             "en": "A rule over a blank or unreadable cell cannot be evaluated; that is reported, never skipped.",
         },
     ),
@@ -993,6 +1204,7 @@ PHRASES: dict[str, Text] = {
     "part-here": {"zh": "组成部分 {label} = {value}", "en": "part {label} = {value}"},
     "given-here": {"zh": "已在这里给出", "en": "given here"},
     "cells": {"zh": "涉及栏目", "en": "cells"},
+    "same-cause": {"zh": "同一栏目引起的另外 {count} 条", "en": "{count} more caused by the same cell"},
     "hint": {"zh": "提示", "en": "hint"},
     "error": {"zh": "错误", "en": "error"},
     "warning": {"zh": "警告", "en": "warning"},

@@ -61,12 +61,14 @@ class RuleRef:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """Both sides of a failed rule, exact decimal strings."""
+    """Both sides of a failed rule, exact decimal strings. ``bounded``: some cells were blank,
+    and the sides are what the known cells give (the rule fails whatever the blanks hold)."""
 
     left: str
     right: str
     difference: str
     operator: str
+    bounded: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -74,6 +76,7 @@ class Comparison:
             "right": self.right,
             "difference": self.difference,
             "operator": self.operator,
+            "bounded": self.bounded,
         }
 
 
@@ -88,6 +91,7 @@ class Diagnostic:
     cells: tuple[Cell, ...] = ()
     comparison: Comparison | None = None
     related: tuple[Related, ...] = ()
+    group: str | None = None  # findings with one cause (a likely wrong cell) share a group
 
     def sort_key(self) -> tuple[object, ...]:
         s = self.span

@@ -95,8 +95,23 @@ def render_human(reports: Sequence[Report], lang: str = "zh", color: bool = Fals
 
     out: list[str] = []
     for report in reports:
+        groups: dict[str, list[Diagnostic]] = {}
         for d in report.diagnostics:
+            if d.group is not None:
+                groups.setdefault(d.group, []).append(d)
+        shown: set[str] = set()
+        for d in report.diagnostics:
+            if d.group is not None and d.group in shown:
+                continue  # shown in one line under the first of its group
             out.extend(_human_one(d, report.sources, lang, style))
+            others = [o for o in groups.get(d.group or "", []) if o is not d]
+            if others:
+                shown.add(d.group or "")
+                eq = style("=", fg="blue")
+                out.append(f"  {eq} {phrase('same-cause', lang, count=len(others))}:")
+                for o in others:
+                    sev = phrase(o.severity.value, lang) if lang == "zh" else o.severity.value
+                    out.append(f"      {sev}[{o.code}]: {message(o, lang)}")
             out.append("")
     return "\n".join(out)
 
@@ -182,6 +197,7 @@ def diagnostic_json(d: Diagnostic, lang: str) -> dict[str, object]:
         "related": [
             {"location": r.span.to_json(), "message": phrase(r.phrase, lang, **dict(r.args))} for r in d.related
         ],
+        "group": d.group,
     }
 
 
@@ -211,8 +227,21 @@ def render_json(reports: Sequence[Report], lang: str = "zh", color: bool = False
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+def render_short(reports: Sequence[Report], lang: str = "zh", color: bool = False) -> str:
+    """One line per finding, for long runs: ``file:line:column: severity[CODE]: message``."""
+    del color
+    out: list[str] = []
+    for report in reports:
+        for d in report.diagnostics:
+            where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span else f"{report.path}:{d.data_path or ''}"
+            sev = phrase(d.severity.value, lang) if lang == "zh" else d.severity.value
+            out.append(f"{where}: {sev}[{d.code}]: {message(d, lang)}")
+    return "\n".join(out)
+
+
 #: name -> renderer(reports, lang, color)
 RENDERERS: dict[str, Callable[[Sequence[Report], str, bool], str]] = {
     "human": render_human,
     "json": render_json,
+    "short": render_short,
 }

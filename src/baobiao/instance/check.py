@@ -3,9 +3,10 @@ reported as not checkable because of named blank cells: never skipped silently."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from types import MappingProxyType
 
 from baobiao.diagnostics.core import (
     Cell,
@@ -17,20 +18,11 @@ from baobiao.diagnostics.core import (
     diag,
     sorted_diagnostics,
 )
+from baobiao.instance.bounds import Bounded, Key, Verdict, decide, joint
 from baobiao.instance.load import Instance
 from baobiao.instance.values import ValueKind, format_number, parse_value
-from baobiao.model import Form, Item, LinExpr, Rule, RuleKind
+from baobiao.model import Form, Item, LinExpr, Rule, RuleKind, value_entries
 from baobiao.source import Span
-
-# (left - right, tolerance) -> the rule holds
-_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    "=": lambda d, tol: abs(d) <= tol,
-    "<=": lambda d, tol: d <= tol,
-    ">=": lambda d, tol: d >= -tol,
-    # strict comparisons of rounded values cannot be decided within the rounding interval
-    "<": lambda d, tol: d <= tol if tol else d < 0,
-    ">": lambda d, tol: d >= -tol if tol else d > 0,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +43,77 @@ def _decimal_places(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
+def table_cells(form: Form) -> dict[str, tuple[str, ...]]:
+    """The value cells of each printed table (the plain rows are table "")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for table in form.tables:
+        if table.rows is not None and table.columns:
+            rows, cols = value_entries(table.rows), value_entries(table.columns)
+            out[table.id] = tuple(table.cell_id(r.id, c.id) for r in rows for c in cols)
+        else:
+            out[table.id] = tuple(n.id for n in value_entries(table.rows or table.columns))
+    return out
+
+
+def _keys(item_id: str, label: str) -> set[str]:
+    """What a user may call a table (or the heading above tables) by: its id, its label, its
+    number (三, 表三)."""
+    from baobiao.labels import bare, normalize
+
+    text = normalize(label)
+    number = text.split(".")[0] if "." in text else ""
+    keys = {item_id.casefold(), text, bare(label)}
+    if number:
+        keys |= {number, f"表{number}"}
+    return {k for k in keys if k}
+
+
+def select_tables(form: Form, names: list[str]) -> tuple[frozenset[str], list[str]]:
+    """The table ids that ``names`` (ids, printed labels or numbers such as 三, of tables or of
+    the headings holding them, such as 二 for table 二's four blocks) stand for, and the names
+    that stand for none."""
+    from baobiao.labels import normalize
+
+    chosen: set[str] = set()
+    unknown: list[str] = []
+    tables = [t for t in form.tables if t.id]
+    for name in names:
+        key = normalize(name).casefold()
+        named = {i.id for i in form.items if not i.has_value and key in _keys(i.id, i.label)}
+        found = {t.id for t in tables if ({t.id} | {a.id for a in form.ancestors(t.id)}) & named}
+        if not found:
+            unknown.append(name)
+        chosen |= found
+    return frozenset(chosen), unknown
+
+
 class _Checker:
-    def __init__(self, form: Form, instance: Instance, previous: Instance | None) -> None:
+    def __init__(
+        self, form: Form, instance: Instance, previous: Instance | None, tables: frozenset[str] | None = None
+    ) -> None:
         self.form = form
         self.instance = instance
         self.previous = previous
         self.findings: list[Diagnostic] = []
         self.not_checked: list[str] = []
+        cells = table_cells(form)
+        self.table_of = {c: t for t, ids in cells.items() for c in ids}
+        # cells outside the tables chosen (--tables), and tables not given at all: not checked
+        given = set(instance.values) | {c for g in instance.groups for c in g.cells}
+        filled = {
+            c
+            for c, v in instance.values.items()
+            if v.number is not None or parse_value(v.text).kind is not ValueKind.MISSING
+        }
+        filled |= {c for g in instance.groups if g.number is not None for c in g.cells}
+        # tables left out, or printed with every cell blank (a skeleton): reported once each
+        self.absent = {t: not given & set(ids) for t, ids in cells.items() if ids and not filled & set(ids)}
+        self.skipped = {t for t in cells if tables is not None and t not in tables}
+        # cells a heading's sum stands for (a row the form splits): one warning already says so
+        self.covered = {c for g in instance.groups for c in g.cells if c not in instance.values}
+        self.undecided: list[Bounded] = []
+        self.forced: dict[Key, Decimal] = {}  # blanks the rules fix to one value
+        self.holding: list[Rule] = []  # hard rules over blanks that may hold: constraints of the joint analysis
 
     # -- helpers --------------------------------------------------------------------------
     def _data(self, previous: bool) -> Instance | None:
@@ -80,7 +136,7 @@ class _Checker:
         absent = previous and self.previous is not None and item_id not in self.previous.values
         return Cell(
             id=item_id,
-            label=prefix + item.label + ("（上年数据中没有这一栏）" if absent else ""),
+            label=prefix + self.form.name(item.id) + ("（上年数据中没有这一栏）" if absent else ""),
             path=prefix + self.form.path(item_id),
             value=format_number(value) if value is not None else None,
             span=self.span(item_id, previous),
@@ -91,7 +147,13 @@ class _Checker:
         return given.path if given else f"$.values.{self.form.path(item_id)}"
 
     # -- cells ----------------------------------------------------------------------------
+    def out_of_scope(self, item_id: str) -> bool:
+        table = self.table_of.get(item_id, "")
+        return table in self.skipped or table in self.absent
+
     def check_cell(self, item: Item) -> None:
+        if self.out_of_scope(item.id) or item.id in self.covered:
+            return
         given = self.instance.values.get(item.id)
         data_path, cells = self.data_path(item.id), [self.cell(item.id)]
         if given is None or given.number is None:
@@ -104,12 +166,19 @@ class _Checker:
             else:
                 how = {"how": "（留空）", "how_en": " (left blank)"}
             self.findings.append(
-                diag("C404", self.span(item.id), data_path=data_path, cells=cells, label=item.label, params=how)
+                diag(
+                    "C404",
+                    self.span(item.id),
+                    data_path=data_path,
+                    cells=cells,
+                    label=self.form.name(item.id),
+                    params={**how, "implied": "", "implied_en": ""},
+                )
             )
             return
         value, vt = given.number, item.value_type
         assert vt is not None
-        args = {"label": item.label, "value": format_number(value), "unit": item.unit or ""}
+        args = {"label": self.form.name(item.id), "value": format_number(value), "unit": item.unit or ""}
         if value < 0 and not vt.signed:
             self.findings.append(diag("C406", given.span, data_path=data_path, cells=cells, params=args))
         places = _decimal_places(value)
@@ -120,24 +189,22 @@ class _Checker:
             )
 
     # -- rules ----------------------------------------------------------------------------
-    def evaluate(self, expr: LinExpr) -> tuple[Decimal, Decimal]:
-        """The value of an expression over filled cells, and its rounding tolerance: each
-        decimal cell stands for an interval of half a unit in its last declared place
-        (XBRL calculations 1.1); counts are exact."""
-        total, tolerance = expr.constant, Decimal(0)
-        for term in expr.terms:
-            value = self.number(term.id, term.previous)
-            assert value is not None
-            total += term.coef * value
-            vt = self.form.item(term.id).value_type
-            if vt is not None and vt.decimals:
-                tolerance += abs(term.coef) * Decimal(5).scaleb(-vt.decimals - 1)
-        return total, tolerance
+    def known(self, rule: Rule) -> dict[Key, Decimal]:
+        """The rule's cells that have values: (id, last year's) -> value."""
+        out: dict[Key, Decimal] = {}
+        for t in (*rule.left.terms, *rule.right.terms):
+            value = self.number(t.id, t.previous)
+            if value is not None:
+                out[(t.id, t.previous)] = value
+        return out
 
     def check_rule(self, rule: Rule) -> None:
         ref = RuleRef(rule.id, rule.description, rule.kind.value)
         declared = [Related(rule.span, "rule-declared")] if rule.span else []
         anchor = self.span(rule.ids[0]) if rule.ids else None
+        tables = {self.table_of.get(i, "") for i in rule.ids}
+        if tables & self.skipped or (tables and tables <= set(self.absent)):
+            return  # outside the tables checked, or wholly in a table not given (reported once)
         if rule.condition is not None:
             value = self.instance.meta.get(rule.condition.field, "").strip()
             if not value:
@@ -151,6 +218,8 @@ class _Checker:
                         rule_id=rule.id,
                         description=rule.description,
                         blank=f"meta.{rule.condition.field}",
+                        decide="",
+                        decide_en="",
                     )
                 )
                 return
@@ -159,37 +228,141 @@ class _Checker:
         if rule.previous_ids and self.previous is None:
             self.not_checked.append(rule.id)
             return
-        blank = [(i, False) for i in rule.ids if self.number(i) is None]
-        blank += [(i, True) for i in rule.previous_ids if self.number(i, True) is None]
-        if blank:
-            cells = [self.cell(i, prev) for i, prev in blank]
+        known = self.known(rule)
+        bounded = decide(self.form, rule, known, self.instance.groups)
+        if bounded.verdict is Verdict.FAILS:
+            self.findings.append(_FINDINGS[rule.kind](self, rule, ref, self.comparison(bounded), declared))
+        elif bounded.verdict is Verdict.ZERO:
+            self.forced.update(dict.fromkeys(bounded.blanks, Decimal(0)))
+            blank = "、".join(self.cell(i, prev).label for i, prev in bounded.blanks)
             self.findings.append(
                 diag(
-                    "C405",
+                    "C413",
                     anchor,
                     rule=ref,
-                    cells=cells,
-                    data_path=self.data_path(blank[0][0]),
+                    cells=[self.cell(i, prev) for i, prev in bounded.blanks],
+                    data_path=self.data_path(bounded.blanks[0][0]),
                     related=declared,
                     rule_id=rule.id,
                     description=rule.description,
-                    blank="、".join(c.label for c in cells),
+                    blank=blank,
                 )
             )
+        elif bounded.verdict is Verdict.UNDECIDED:
+            self.undecided.append(bounded)
+        if bounded.blanks and bounded.verdict is not Verdict.FAILS and rule.severity is Severity.ERROR:
+            self.holding.append(rule)
+
+    def comparison(self, b: Bounded) -> Comparison:
+        """Both sides of a failed rule: exact, or (with blanks) what the known cells give."""
+        difference = b.known_left - b.known_right
+        return Comparison(
+            format_number(b.known_left),
+            format_number(b.known_right),
+            format_number(difference),
+            b.rule.op,
+            bool(b.blanks),
+        )
+
+    def decide_together(self) -> None:
+        """The undecided rules, with the hard rules over blanks taken together."""
+        if not self.undecided:
             return
-        left, tol_left = self.evaluate(rule.left)
-        right, tol_right = self.evaluate(rule.right)
-        if _OPS[rule.op](left - right, tol_left + tol_right):
-            return
-        comparison = Comparison(format_number(left), format_number(right), format_number(left - right), rule.op)
-        self.findings.append(_FINDINGS[rule.kind](self, rule, ref, comparison, declared))
+        known: dict[Key, Decimal] = {}
+        for b in self.undecided:
+            known.update(self.known(b.rule))
+        for r in self.holding:
+            known.update(self.known(r))
+        found = joint(self.form, [b.rule for b in self.undecided], self.holding, known, self.instance.groups)
+        for conflict in found.conflicts:
+            blanks = list(dict.fromkeys(k for r in conflict for k in _blank_keys(r, known)))
+            cells = [self.cell(i, prev) for i, prev in blanks]
+            self.findings.append(
+                diag(
+                    "C414",
+                    cells[0].span if cells else None,
+                    cells=cells,
+                    data_path=self.data_path(blanks[0][0]) if blanks else None,
+                    related=[Related(r.span, "rule-declared") for r in conflict if r.span is not None],
+                    blank="、".join(c.label for c in cells),
+                    rules="、".join(f"{r.id}（{r.description}）" for r in conflict),
+                    detail=_forced_text(self, found.forced, blanks, "zh"),
+                    detail_en=_forced_text(self, found.forced, blanks, "en"),
+                )
+            )
+        self.forced.update(found.forced)
+        conflicted = {r.id for c in found.conflicts for r in c}
+        for b in self.undecided:
+            if b.rule.id in found.implied or b.rule.id in conflicted:
+                continue
+            ref = RuleRef(b.rule.id, b.rule.description, b.rule.kind.value)
+            cells = [self.cell(i, prev) for i, prev in b.blanks]
+            self.findings.append(
+                diag(
+                    "C405",
+                    self.span(b.rule.ids[0]) if b.rule.ids else None,
+                    rule=ref,
+                    cells=cells,
+                    data_path=self.data_path(b.blanks[0][0]),
+                    related=[Related(b.rule.span, "rule-declared")] if b.rule.span else [],
+                    rule_id=b.rule.id,
+                    description=b.rule.description,
+                    blank="、".join(c.label for c in cells),
+                    decide=_forced_text(self, found.forced, list(b.blanks), "zh"),
+                    decide_en=_forced_text(self, found.forced, list(b.blanks), "en"),
+                )
+            )
+
+    def tables_not_given(self) -> None:
+        for table in self.form.tables:
+            if table.id in self.absent and table.id not in self.skipped:
+                why = ("数据中没有这张表的任何一栏", "the data has none of its cells")
+                if not self.absent[table.id]:
+                    why = ("这张表的各栏全部空白", "every cell of it is blank")
+                self.findings.append(
+                    diag(
+                        "C412", None, data_path=f"$.values.{table.label}", table=table.label, why=why[0], why_en=why[1]
+                    )
+                )
 
     def run(self) -> Checked:
+        self.tables_not_given()
         for item in self.form.indicators:
             self.check_cell(item)
         for rule in self.form.rules:
             self.check_rule(rule)
+        self.decide_together()
+        self.findings = [_with_implied(self, d, self.forced) for d in self.findings]
         return Checked(self.instance, sorted_diagnostics(self.findings), tuple(self.not_checked))
+
+
+def _with_implied(c: _Checker, d: Diagnostic, forced: Mapping[Key, Decimal]) -> Diagnostic:
+    """A blank cell's finding with the value the rules fix it to, where they do."""
+    if d.code != "C404" or not d.cells or (d.cells[0].id, False) not in forced:
+        return d
+    key = (d.cells[0].id, False)
+    zh, en = _forced_text(c, forced, [key], "zh"), _forced_text(c, forced, [key], "en")
+    return replace(d, args=MappingProxyType({**d.args, "implied": zh, "implied_en": en}))
+
+
+def _blank_keys(rule: Rule, known: dict[Key, Decimal]) -> list[Key]:
+    return [
+        k for k in dict.fromkeys((t.id, t.previous) for t in (*rule.left.terms, *rule.right.terms)) if k not in known
+    ]
+
+
+def _forced_text(c: _Checker, forced: Mapping[Key, Decimal], blanks: list[Key], lang: str) -> str:
+    """What the rules say the blanks must be, where they fix them ("按各规则 X 应为 28。")."""
+    fixed = [(k, forced[k]) for k in blanks if k in forced]
+    if not fixed:
+        return ""
+    if lang == "zh":
+        return "按各规则，" + "、".join(f"“{c.cell(i, p).label}”应为 {format_number(v)}" for (i, p), v in fixed) + "。"
+    return (
+        "by the rules, "
+        + ", ".join(f"'{c.cell(i, p).label}' would be {format_number(v)}" for (i, p), v in fixed)
+        + ". "
+    )
 
 
 # -- one finding builder per rule kind --------------------------------------------------------
@@ -217,9 +390,18 @@ def _sum_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declare
         parent=cells[0].label,
         count=str(len(cells) - 1),
         reported=cmp.left,
-        computed=cmp.right,
-        difference=cmp.difference.lstrip("-"),
+        params={**_bounded(cmp, "computed", cmp.right), **_bounded(cmp, "difference", cmp.difference.lstrip("-"))},
     )
+
+
+def _bounded(cmp: Comparison, name: str, value: str) -> dict[str, object]:
+    """A message parameter that is a bound when blanks are involved: "至少 275" / "at least 275"."""
+    if not cmp.bounded:
+        return {name: value}
+    return {
+        name: f"至少 {value}（另有空白栏，按 0 计）",
+        f"{name}_en": f"at least {value} (with blank cells taken as 0)",
+    }
 
 
 def _part_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declared: list[Related]) -> Diagnostic:
@@ -233,11 +415,11 @@ def _part_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
         data_path=c.data_path(part),
         cells=[c.cell(part), c.cell(parent)],
         related=declared,
-        part=c.form.item(part).label,
+        part=c.form.name(part),
         part_value=cmp.left,
-        parent=c.form.item(parent).label,
+        parent=c.form.name(parent),
         parent_value=cmp.right,
-        difference=cmp.difference,
+        params=_bounded(cmp, "difference", cmp.difference),
     )
 
 
@@ -246,7 +428,7 @@ def _side(c: _Checker, expr: LinExpr) -> str:
     for t in expr.terms:
         coef = "" if t.coef == 1 else f"{format_number(t.coef)}×"
         cell = c.cell(t.id, t.previous)
-        pieces.append(f"{coef}{cell.label} {cell.value}")
+        pieces.append(f"{coef}{cell.label} {cell.value if cell.value is not None else '空白'}")
     if expr.constant:
         pieces.append(format_number(expr.constant))
     return " + ".join(pieces) or "0"
@@ -267,7 +449,7 @@ def _rule_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
         description=rule.description,
         left=cmp.left,
         right=cmp.right,
-        difference=cmp.difference.lstrip("-"),
+        params=_bounded(cmp, "difference", cmp.difference.lstrip("-")),
         terms=terms,
     )
 
@@ -294,13 +476,18 @@ _FINDINGS: dict[RuleKind, FindingBuilder] = {
 def check_some(form: Form, instance: Instance, rules: Iterable[Rule], cells: Iterable[str]) -> tuple[Diagnostic, ...]:
     """The findings of some rules and cells only (a batch checks the ones its matrix flagged)."""
     checker = _Checker(form, instance, None)
+    checker.absent = {}  # a batch reports missing lines cell by cell
     for cell in cells:
         checker.check_cell(form.item(cell))
     for rule in rules:
         checker.check_rule(rule)
+    checker.decide_together()
     return sorted_diagnostics(checker.findings)
 
 
-def check(form: Form, instance: Instance, previous: Instance | None = None) -> Checked:
-    """Check an instance against its form; ``previous`` is last year's data for cross-year rules."""
-    return _Checker(form, instance, previous).run()
+def check(
+    form: Form, instance: Instance, previous: Instance | None = None, tables: frozenset[str] | None = None
+) -> Checked:
+    """Check an instance against its form; ``previous`` is last year's data for cross-year rules;
+    ``tables``: the ids of the tables to check (None: all)."""
+    return _Checker(form, instance, previous, tables).run()

@@ -9,16 +9,17 @@ also hold a nested mapping of its items.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
 
 from baobiao.diagnostics.core import Diagnostic, Related, Severity, diag
-from baobiao.instance.keys import KeyIndex
+from baobiao.instance.keys import KeyIndex, Resolution, Slip
+from baobiao.instance.meta import resolve_meta
 from baobiao.instance.narrative import Narrative, NarrativeLoader
 from baobiao.instance.values import Parsed, ValueKind, parse_value
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
-from baobiao.model import Form, Item
+from baobiao.model import Form, Item, RuleKind
 from baobiao.source import Source, Span
 
 TOP_LEVEL = ("meta", "values", "report")
@@ -38,12 +39,27 @@ class CellValue:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupValue:
+    """A value given to a heading whose rows (or columns) the form prints separately, such as
+    2019's single （六）其他处理 row in a 2021 table: the sum of ``cells``."""
+
+    heading: str  # the heading's item id
+    label: str  # the heading's name, with the column for a matrix
+    cells: tuple[str, ...]
+    number: Decimal | None
+    text: str
+    path: str
+    span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
 class Instance:
     path: str
     meta: Mapping[str, str]
     year: int | None
     values: Mapping[str, CellValue]  # only the cells the file gives
     narrative: Narrative = field(default_factory=Narrative)
+    groups: tuple[GroupValue, ...] = ()  # sums given for headings whose rows the form splits
 
     @property
     def form_id(self) -> str | None:
@@ -58,13 +74,68 @@ def _structure(span: Span | None, zh: str, en: str) -> Diagnostic:
     return diag("D304", span, problem=zh, problem_en=en)
 
 
+_SLIPS: dict[Slip, tuple[str, str]] = {
+    Slip.ANNOTATION: ("括号里的说明漏写或多写", "a bracketed note missing or extra"),
+    Slip.TRADITIONAL: ("繁体字", "traditional script"),
+    Slip.SHORTENED: ("名称印短或印长了", "the label printed shorter or longer"),
+    Slip.TYPO: ("有一两个字不同", "one or two characters differ"),
+}
+
+
+def slip_finding(
+    form: Form, key: str, found: Resolution, span: Span | None, data_path: str | None, strict: bool
+) -> Diagnostic:
+    """The warning (with ``strict``: error) for a key read through a slip (see keys.Slip)."""
+    severity = Severity.ERROR if strict else Severity.WARNING
+    current = "、".join(form.path(i) for i in found.ids)
+    if found.slip is Slip.FORMER:
+        return diag("D316", span, severity=severity, data_path=data_path, key=key, current=current, more="")
+    assert found.slip is not None
+    zh, en = _SLIPS[found.slip]
+    return diag(
+        "D324", span, severity=severity, data_path=data_path, key=key, read_as=current, how=zh, how_en=en, more=""
+    )
+
+
+def _row(form: Form, item_id: str) -> str:
+    """The row a cell stands in (a matrix cell's parent), or the item itself."""
+    item = form.item(item_id)
+    return item.parent if item.aliases and item.parent else item_id
+
+
+def summable(form: Form, heading: str) -> list[str]:
+    """The rows (items) under a heading whose values add up to what a value given to the
+    heading means; empty when a total of other rows is among them (then such a value would
+    count twice)."""
+    rows: list[str] = []
+    stack = list(reversed(form.item(heading).children))
+    while stack:
+        item = form.item(stack.pop())
+        if item.is_part:
+            continue
+        if item.has_value or (item.children and all(form.item(c).aliases for c in item.children)):
+            rows.append(item.id)  # a value, or a row of a matrix holding cells
+        else:
+            stack.extend(reversed(item.children))
+    totals = set()
+    for rule in form.rules:
+        if rule.kind is RuleKind.SUM:
+            row = _row(form, rule.left.terms[0].id)
+            if row not in {_row(form, t.id) for t in rule.right.terms}:  # a total of other rows
+                totals.add(row)
+    return [] if totals & set(rows) else rows
+
+
 class _Loader:
-    def __init__(self, form: Form, source: Source) -> None:
+    def __init__(self, form: Form, source: Source, strict_labels: bool = False) -> None:
         self.form = form
         self.source = source
         self.keys = KeyIndex(form)
+        self.strict = strict_labels
         self.problems: list[Diagnostic] = []
         self.values: dict[str, CellValue] = {}
+        self.groups: list[GroupValue] = []
+        self.slips: dict[tuple[str, ...], int] = {}  # (key as written, label read as) -> its finding
 
     def report(self, d: Diagnostic) -> None:
         self.problems.append(d)
@@ -104,12 +175,14 @@ class _Loader:
         narrative = NarrativeLoader(self.report).load(sections.get("report"))
         if "values" in sections:
             self._values(sections["values"], None, "$.values")
+        self._settle_groups()
         return Instance(
             path=self.source.name,
             meta=MappingProxyType(meta),
             year=year,
             values=MappingProxyType(self.values),
             narrative=narrative,
+            groups=tuple(self.groups),
         )
 
     def _meta(self, node: YNode | None) -> tuple[dict[str, str], int | None]:
@@ -172,7 +245,9 @@ class _Loader:
                         problem_en=f"'{meta['year']}' is not a year",
                     )
                 )
-        return meta, year
+        resolved, problems = resolve_meta(self.form, meta, spans, strict=self.strict)
+        self.problems.extend(problems)
+        return resolved, year
 
     # -- values -------------------------------------------------------------------------
     def _values(self, node: YNode, within: str | None, path: str) -> None:
@@ -187,13 +262,10 @@ class _Loader:
             self._entry(key, key_node.span, value, within, f"{path}.{key}")
 
     def _entry(self, key: str, span: Span, value: YNode, within: str | None, path: str) -> None:
-        ids = self.keys.resolve(key, within).ids
-        if not ids and (former := self.keys.former(key, within)):
-            current = "、".join(self.form.path(i) for i in former)
-            self.report(diag("D316", span, key=key, current=current))
-            return
+        found = self.keys.resolve(key, within)
+        ids = found.ids
         if not ids:
-            self.report(self.keys.unknown(key, span))
+            self.report(self.keys.unknown(key, span, within=within))
             return
         if len(ids) > 1:
             paths = [self.form.path(i) for i in ids]
@@ -208,15 +280,13 @@ class _Loader:
                 )
             )
             return
+        if found.slip is not None:
+            self._slip(key, found, span)
+            if self.strict:
+                return
         item = self.form.item(ids[0])
         if not item.has_value:
-            if isinstance(value, YMap):
-                self._values(value, item.id, path)
-            elif cells := [c for c in item.children if self.form.item(c).aliases]:
-                example = ", ".join(f"{self.form.item(c).label}: 0" for c in cells[:3]) + ", ..."
-                self.report(diag("D315", span, label=item.label, example=example))
-            else:
-                self.report(diag("D310", span, label=item.label))
+            self._heading(item, span, value, path)
             return
         if not isinstance(value, YScalar):
             self.report(
@@ -231,6 +301,111 @@ class _Loader:
             self.report(diag("D307", span, label=item.label, related=related))
             return
         self._cell(item.id, path, value)
+
+    def _slip(self, key: str, found: Resolution, span: Span) -> None:
+        """One warning per label written with a slip and read as the same printed label (and
+        one for all the labels in traditional script), counting the others: a report in
+        traditional script would otherwise warn once per cell."""
+        label = self.form.item(found.ids[0]).label
+        group = ("",) if found.slip is Slip.TRADITIONAL else (key, label)
+        first = self.slips.get(group)
+        if first is None:
+            self.slips[group] = len(self.problems)
+            self.report(slip_finding(self.form, key, found, span, None, self.strict))
+            return
+        d = self.problems[first]
+        n = int(str(d.args.get("times", "1"))) + 1
+        more = (
+            (f"（全文共 {n} 处繁体字名称，均按简体读取）", f" ({n} labels in traditional script in all)")
+            if found.slip is Slip.TRADITIONAL
+            else (f"（同样写法共 {n} 处）", f" ({n} times)")
+        )
+        self.problems[first] = replace(
+            d, args=MappingProxyType({**d.args, "times": str(n), "more": more[0], "more_en": more[1]})
+        )
+
+    def _heading(self, item: Item, span: Span, value: YNode, path: str) -> None:
+        """A value under a heading: a mapping of its rows, or of a matrix's columns, or a number
+        for all its rows together (a row of an earlier form that this one splits)."""
+        rows = summable(self.form, item.id)
+        if isinstance(value, YMap):
+            columns = self._columns_of(rows, value) if rows else None
+            if columns is None:
+                self._values(value, item.id, path)
+                return
+            for (key_node, cell_value), column in zip(value.items, columns, strict=True):
+                row_cells = tuple(f"{r}.{column}" for r in rows)
+                label = f"{self.form.name(item.id)} / {self.form.item(row_cells[0]).label}"
+                self._group(item.id, label, row_cells, cell_value, f"{path}.{_text(key_node)}")
+            return
+        if cells := [c for c in item.children if self.form.item(c).aliases]:
+            example = ", ".join(f"{self.form.item(c).label}: 0" for c in cells[:3]) + ", ..."
+            self.report(diag("D315", span, label=item.label, example=example))
+        else:
+            self.report(diag("D310", span, label=item.label))
+
+    def _columns_of(self, rows: list[str], value: YMap) -> list[str] | None:
+        """The column ids a heading's mapping names, when every key is a column of its rows'
+        matrix (then the heading is given as one row); None otherwise."""
+        first = self.form.item(rows[0])
+        if first.has_value:
+            return None
+        columns: list[str] = []
+        for key_node, _ in value.items:
+            key = _text(key_node)
+            found = self.keys.resolve(key, first.id).ids if key is not None else ()
+            if len(found) != 1:
+                return None
+            columns.append(self.form.item(found[0]).aliases[0])
+        return columns
+
+    def _group(self, heading: str, label: str, cells: tuple[str, ...], value: YNode, path: str) -> None:
+        if not isinstance(value, YScalar):
+            self.report(
+                _structure(value.span, f"“{label}”的值应是一个数", f"the value of '{label}' must be one number")
+            )
+            return
+        text = "" if value.is_null else value.text
+        parsed = parse_value(text)
+        problem = value_problem(self.form.item(cells[0]), text, parsed, value.span)
+        if problem is not None:
+            self.report(problem)
+        number = parsed.number if parsed.kind is ValueKind.NUMBER else None
+        self.groups.append(GroupValue(heading, label, cells, number, text, path, value.span))
+
+    def _settle_groups(self) -> None:
+        """A heading given as one row: its cells read as 0 when it is 0 and none of them is
+        given (a note says so); otherwise its sum is kept for the rules (with a warning)."""
+        by_heading: dict[str, list[GroupValue]] = {}
+        for g in self.groups:
+            by_heading.setdefault(g.heading, []).append(g)
+        kept: list[GroupValue] = []
+        for heading, groups in by_heading.items():
+            rows = summable(self.form, heading)
+            names = "、".join(
+                self.form.name(r) if self.form.item(r).has_value else self.form.item(r).label for r in rows
+            )
+            zero = [g for g in groups if g.number == 0 and not any(c in self.values for c in g.cells)]
+            for g in zero:
+                for cell in g.cells:
+                    self.values[cell] = CellValue(cell, Decimal(0), g.text, g.path, g.span)
+            kept.extend(g for g in groups if g not in zero)
+            first = groups[0]
+            if zero and len(zero) == len(groups):
+                self.report(diag("D326", first.span, label=self.form.name(heading), count=str(len(rows)), rows=names))
+            elif len(zero) < len(groups):
+                columns = "、".join(f"{g.label} {g.text or '空白'}" for g in groups)
+                self.report(
+                    diag(
+                        "D325",
+                        first.span,
+                        label=self.form.name(heading),
+                        count=str(len(rows)),
+                        columns=columns,
+                        rows=names,
+                    )
+                )
+        self.groups = kept
 
     def _cell(self, item_id: str, path: str, value: YScalar) -> None:
         text = "" if value.is_null else value.text
@@ -270,8 +445,10 @@ def value_problem(
     return None
 
 
-def load_instance(form: Form, source: Source) -> tuple[Instance | None, list[Diagnostic]]:
-    """Load a data file against a form. Errors here stop the pipeline before checking."""
-    loader = _Loader(form, source)
+def load_instance(form: Form, source: Source, strict_labels: bool = False) -> tuple[Instance | None, list[Diagnostic]]:
+    """Load a data file against a form: every value that can be placed is, and every problem is
+    a diagnostic of its own (the check still runs on what was loaded). ``strict_labels``: a
+    label that matches only through a slip is an error, and its value is not read."""
+    loader = _Loader(form, source, strict_labels)
     instance = loader.load()
     return instance, loader.problems

@@ -6,12 +6,18 @@ first; a wrong cell that breaks several rules is reported once, with the rules u
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from baobiao.diagnostics.core import Cell, Diagnostic, Severity, diag
 from baobiao.instance.load import Instance
 from baobiao.instance.typos import KINDS, typo
 from baobiao.instance.values import format_number
 from baobiao.model import Form, RuleKind
+from baobiao.model.semantics import applicable
+
+if TYPE_CHECKING:
+    from baobiao.model.linear import Localisation
 
 RULE_CODES = ("C401", "C402", "C403")
 TOTAL_WEIGHT, CELL_WEIGHT = 0.0, 1.0
@@ -29,8 +35,12 @@ def likely_wrong(
     findings: Sequence[Diagnostic],
     weights: Mapping[str, float] | None = None,
 ) -> list[Diagnostic]:
-    """A C410 finding for the most likely wrong cells, when hard rules failed."""
-    failed = {d.rule.id for d in findings if d.code in RULE_CODES and d.severity is Severity.ERROR and d.rule}
+    """A C410 finding for the most likely wrong cells, when hard rules of this year failed (a
+    cross-year rule alone is no reason: the cell at fault may be last year's)."""
+    hard = {r.id: r for r in form.rules if applicable(r, instance.meta)}
+    failed = {d.rule.id for d in findings if d.code in RULE_CODES and d.severity is Severity.ERROR and d.rule} & set(
+        hard
+    )
     if not failed:
         return []
     from baobiao.model.linear import linear_system, localise  # scipy: imported only when rules fail
@@ -38,7 +48,11 @@ def likely_wrong(
     system = linear_system(form, instance.meta, keep=lambda r: r.severity is Severity.ERROR)
     values = {i.id: (c.number if (c := instance.values.get(i.id)) else None) for i in form.indicators}
     suspects = [i for r in form.rules if r.id in failed for i in r.ids]
-    found = localise(system, values, weights or default_weights(form), suspects)
+    found = [
+        loc
+        for loc in localise(system, values, weights or default_weights(form), suspects)
+        if all(loc.values[c] != values[c] for c in loc.cells)  # a note that proposes no change says nothing
+    ]
     if not found:
         return []
     best, others = found[0], found[1:]
@@ -46,7 +60,7 @@ def likely_wrong(
     for cell_id in best.cells:
         reported, likely = values[cell_id], best.values[cell_id]
         assert reported is not None
-        label = form.item(cell_id).label
+        name = form.name(cell_id)
         slip = typo(reported, likely)
         note_zh = (
             f"，可能是笔误（{KINDS[slip][0]}）：{format_number(reported)} → {format_number(likely)}" if slip else ""
@@ -54,16 +68,21 @@ def likely_wrong(
         note_en = (
             f", maybe a typo ({KINDS[slip][1]}): {format_number(reported)} -> {format_number(likely)}" if slip else ""
         )
-        parts_zh.append(
-            f"“{label}”报告值 {format_number(reported)}，若为 {format_number(likely)} 则各规则成立{note_zh}"
-        )
+        parts_zh.append(f"“{name}”报告值 {format_number(reported)}，若为 {format_number(likely)} 则各规则成立{note_zh}")
         parts_en.append(
-            f"'{label}' reported {format_number(reported)}; {format_number(likely)} would satisfy every rule{note_en}"
+            f"'{name}' reported {format_number(reported)}; {format_number(likely)} would satisfy every rule{note_en}"
         )
         given = instance.values.get(cell_id)
-        cells.append(Cell(cell_id, label, form.path(cell_id), format_number(reported), given.span if given else None))
+        cells.append(Cell(cell_id, name, form.path(cell_id), format_number(reported), given.span if given else None))
     broken = [r for r in form.rules if r.id in failed and set(r.ids) & set(best.cells)]
-    alternatives = "；".join("、".join(form.item(c).label for c in alt.cells) for alt in others)
+
+    def fix(alt: Localisation, lang: str) -> str:
+        arrow = "改为" if lang == "zh" else "->"
+        return ("、" if lang == "zh" else ", ").join(
+            f"{form.name(c)} {format_number(values[c] or Decimal(0))} {arrow} {format_number(alt.values[c])}"
+            for c in alt.cells
+        )
+
     return [
         diag(
             "C410",
@@ -74,12 +93,35 @@ def likely_wrong(
             cells_text="；".join(parts_zh),
             cells_text_en="; ".join(parts_en),
             rules="、".join(f"{r.id}（{r.description}）" for r in broken),
-            alternatives=f"同样只改 {len(best.cells)} 个栏目也可以：{alternatives}" if others else "",
+            alternatives=f"同样只改 {len(best.cells)} 个栏目也可以：{'；'.join(fix(a, 'zh') for a in others)}"
+            if others
+            else "",
             alternatives_en=(
-                f"changing {len(best.cells)} other cell(s) would do as well: "
-                + "; ".join(", ".join(alt.cells) for alt in others)
+                f"changing {len(best.cells)} other cell(s) would do as well: {'; '.join(fix(a, 'en') for a in others)}"
                 if others
                 else ""
             ),
         )
     ]
+
+
+def grouped(findings: Sequence[Diagnostic], notes: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The findings, with the broken rules of each likely wrong cell (C410) in one group (and
+    the note itself, when it names that one cell), so that one wrong figure reads as one
+    problem, not one per rule it breaks."""
+    from dataclasses import replace
+
+    out = list(findings)
+    for note in notes:
+        single = len(note.cells) == 1
+        for cell in note.cells:
+            key = f"cell:{cell.id}"
+            members = [
+                k
+                for k, d in enumerate(out)
+                if d.code in RULE_CODES and d.group is None and cell.id in {c.id for c in d.cells}
+            ]
+            for k in members:
+                out[k] = replace(out[k], group=key)
+        out.append(replace(note, group=f"cell:{note.cells[0].id}") if single else note)
+    return out

@@ -16,6 +16,7 @@ from typing import Any
 
 from baobiao.diagnostics.core import Diagnostic, diag
 from baobiao.instance.load import CellValue, Instance, value_problem
+from baobiao.instance.meta import resolve_meta
 from baobiao.instance.values import Parsed, ValueKind, parse_value
 from baobiao.labels import bare
 from baobiao.model import AxisNode, Form, Table, all_entries, value_entries
@@ -120,7 +121,11 @@ def _number(value: Any) -> tuple[Parsed, str]:
     return parse_value(text), text
 
 
-def load_workbook_instance(form: Form, path: Path) -> tuple[Instance | None, list[Diagnostic]]:
+def load_workbook_instance(
+    form: Form, path: Path, strict_labels: bool = False
+) -> tuple[Instance | None, list[Diagnostic]]:
+    """Read a filled workbook by its printed labels (its labels are the form's own, matched
+    exactly; ``strict_labels`` applies to the meta values, such as the agency level)."""
     problem = _safe(path)
     if problem is not None:
         return None, [problem]
@@ -187,7 +192,9 @@ def load_workbook_instance(form: Form, path: Path) -> tuple[Instance | None, lis
                 if node.id in rows and leaf.id in columns:
                     take(table.cell_id(node.id, leaf.id), sheet, rows[node.id], columns[leaf.id][1])
     year = int(meta["year"]) if meta.get("year", "").isdigit() else None
-    return Instance(str(path), MappingProxyType(meta), year, MappingProxyType(values)), problems
+    resolved, meta_problems = resolve_meta(form, meta, strict=strict_labels)
+    problems.extend(meta_problems)
+    return Instance(str(path), MappingProxyType(resolved), year, MappingProxyType(values)), problems
 
 
 def _sheet_of(sheets: list[_Sheet], table: Table) -> _Sheet | None:

@@ -9,6 +9,7 @@ rule of table 三 written over rows holds in every column.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,7 @@ from baobiao.model.types import (
     Item,
     ItemKind,
     LinExpr,
+    MetaField,
     NarrativeTerm,
     Rule,
     RuleKind,
@@ -132,6 +134,8 @@ class _Context:
     carries: list[tuple[str, str]] = field(default_factory=list)
     terms: list[NarrativeTerm] = field(default_factory=list)
     sum_graph: dict[str, list[tuple[str, Span]]] = field(default_factory=dict)
+    meta_fields: dict[str, MetaField] = field(default_factory=dict)
+    meta_names: dict[str, Span] = field(default_factory=dict)  # where each meta field is declared
 
     def report(self, d: Diagnostic) -> None:
         self.problems.append(d)
@@ -158,6 +162,9 @@ def _header(ctx: _Context) -> None:
             continue
         if isinstance(attr, ast.Extends):
             continue  # resolved before compiling (model.extend)
+        if isinstance(attr, ast.MetaDecl):
+            _meta_field(ctx, attr)
+            continue
         key = "version" if isinstance(attr, ast.Version) else "years"
         if key in seen:
             ctx.report(diag("S211", attr.span, name=key, related=[Related(seen[key], "first-defined")]))
@@ -167,6 +174,36 @@ def _header(ctx: _Context) -> None:
             ctx.version = attr.value.value
         else:
             ctx.years = _years(ctx, attr)
+
+
+def _meta_field(ctx: _Context, decl: ast.MetaDecl) -> None:
+    """``meta level "机关层级" in ...``: a field of the data's meta with a closed vocabulary."""
+    name = decl.name.text
+    if name in ctx.meta_names:
+        ctx.report(diag("S224", decl.name.span, field=name, related=[Related(ctx.meta_names[name], "first-defined")]))
+        return
+    ctx.meta_names[name] = decl.name.span
+    seen: dict[str, Span] = {}  # by the value as data is compared with it (NFKC, no whitespace)
+    values: list[str] = []
+    for v in decl.values:
+        key = unicodedata.normalize("NFKC", "".join(v.value.split()))
+        if not key:
+            ctx.report(diag("S212", v.span))
+        elif key in seen:
+            ctx.report(
+                diag(
+                    "S223",
+                    v.span,
+                    field=name,
+                    label=decl.label.value,
+                    value=v.value,
+                    related=[Related(seen[key], "first-defined")],
+                )
+            )
+        else:
+            seen[key] = v.span
+            values.append(v.value)
+    ctx.meta_fields[name] = MetaField(name, decl.label.value, tuple(values), decl.span)
 
 
 def _years(ctx: _Context, attr: ast.Years) -> tuple[int, int | None] | None:
@@ -717,6 +754,41 @@ def _condition(decl: ast.RuleDecl) -> Condition | None:
     return Condition(c.key.text, c.negated, tuple(v.value for v in c.values))
 
 
+def _meta_conditions(ctx: _Context) -> None:
+    """A ``when`` condition on a field with declared values uses only those values."""
+    for scope in ctx.scopes():
+        for decl in scope.rules:
+            c = decl.condition
+            declared = ctx.meta_fields.get(c.key.text) if c is not None else None
+            if c is None or declared is None:
+                continue  # a field without a declaration takes any text
+            for v in c.values:
+                if v.value not in declared.values:
+                    ctx.report(
+                        diag(
+                            "S222",
+                            v.span,
+                            field=declared.name,
+                            label=declared.label,
+                            value=v.value,
+                            params=_value_suggestion(declared, v.value),
+                        )
+                    )
+
+
+def _value_suggestion(declared: MetaField, value: str) -> dict[str, str]:
+    close = difflib.get_close_matches(value, declared.values, n=3, cutoff=0.6)
+    if close:
+        return {
+            "suggestion": "是不是：" + "、".join(f"“{c}”" for c in close) + "？",
+            "suggestion_en": "did you mean: " + ", ".join(f"'{c}'" for c in close) + "?",
+        }
+    return {
+        "suggestion": "声明的取值：" + "、".join(f"“{c}”" for c in declared.values) + "。",
+        "suggestion_en": "the declared values: " + ", ".join(f"'{c}'" for c in declared.values) + ".",
+    }
+
+
 def _named_rules(ctx: _Context) -> None:
     for scope in ctx.scopes():
         for decl in scope.rules:
@@ -885,7 +957,18 @@ def _layout(ctx: _Context) -> list[Table]:
     return tables
 
 
-PASSES: tuple[Pass, ...] = (_header, _collect, _sums, _parts, _named_rules, _terms, _carries, _cycles, _units)
+PASSES: tuple[Pass, ...] = (
+    _header,
+    _collect,
+    _sums,
+    _parts,
+    _named_rules,
+    _meta_conditions,
+    _terms,
+    _carries,
+    _cycles,
+    _units,
+)
 
 
 def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
@@ -908,6 +991,7 @@ def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
             tables=tuple(_layout(ctx)),
             terms=tuple(ctx.terms),
             carries=tuple(ctx.carries),
+            meta_fields=tuple(ctx.meta_fields.values()),
         ),
         ctx.problems,
     )

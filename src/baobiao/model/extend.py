@@ -3,7 +3,8 @@
 Works on syntax trees, before compiling: ``remove``, ``relabel`` (the old label is kept as a
 ``formerly`` label, so data in the old wording gets a hint), ``replace`` and ``add after`` /
 ``add before``, each naming an item anywhere in the base (rows and columns of tables too).
-Items the derived spec declares outside edits are added at the end.
+Items the derived spec declares outside edits are added at the end. Header attributes are
+inherited unless the derived spec gives its own; ``meta`` declarations field by field.
 """
 
 from __future__ import annotations
@@ -114,8 +115,16 @@ def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list
             continue
         items = _apply(items, entry)
         known = set(_ids(items))
-    own = {type(a) for a in derived.header.attrs}
-    attrs = tuple(a for a in base.header.attrs if type(a) not in own and not isinstance(a, ast.Extends))
+    # The derived header's attributes replace the base's of the same kind; a ``meta`` declaration
+    # replaces only the base's declaration of the same field (the others are inherited).
+    own = {type(a) for a in derived.header.attrs if not isinstance(a, ast.MetaDecl)}
+    redeclared = {a.name.text for a in derived.header.attrs if isinstance(a, ast.MetaDecl)}
+    attrs = tuple(
+        a
+        for a in base.header.attrs
+        if not isinstance(a, ast.Extends)
+        and (a.name.text not in redeclared if isinstance(a, ast.MetaDecl) else type(a) not in own)
+    )
     header = dataclasses.replace(
         derived.header, attrs=(*attrs, *(a for a in derived.header.attrs if not isinstance(a, ast.Extends)))
     )

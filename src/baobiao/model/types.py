@@ -171,6 +171,16 @@ class NarrativeTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class MetaField:
+    """A field of the data's meta with a closed vocabulary (``meta level "机关层级" in ...``)."""
+
+    name: str
+    label: str
+    values: tuple[str, ...]
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Form:
     id: str
     title: str
@@ -182,13 +192,16 @@ class Form:
     tables: tuple[Table, ...] = ()  # printed tables, for layout; the plain rows as table "" first
     terms: tuple[NarrativeTerm, ...] = ()
     carries: tuple[tuple[str, str], ...] = ()  # (cell of an earlier form, cell of this one)
+    meta_fields: tuple[MetaField, ...] = ()  # meta fields with declared values
     _index: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _paths: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    _names: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", MappingProxyType({i.id: i for i in self.items}))
         paths = {i.id: " > ".join([a.label for a in self.ancestors(i.id)] + [i.label]) for i in self.items}
         object.__setattr__(self, "_paths", MappingProxyType(paths))
+        object.__setattr__(self, "_names", MappingProxyType(_names(self)))
 
     def item(self, item_id: str) -> Item:
         return self._index[item_id]
@@ -214,6 +227,12 @@ class Form:
         """The label path from the top, joined by ' > '."""
         return self._paths[item_id]
 
+    def name(self, item_id: str) -> str:
+        """How findings name a cell: a matrix cell by its row and column
+        (``（四）无法提供： > 1.本机关不掌握相关政府信息 / 自然人``), other items by their label,
+        with as many headings above it as make it unique in its table."""
+        return self._names[item_id]
+
     def years_text(self) -> str:
         if self.years is None:
             return "-"
@@ -225,3 +244,48 @@ class Form:
             return True
         start, end = self.years
         return start <= year and (end is None or year <= end)
+
+
+def _suffixes(paths: Mapping[str, tuple[str, ...]], keep: int = 1) -> dict[str, str]:
+    """Each path shortened to its shortest ending (at least ``keep`` labels) that no other path
+    of the group ends with."""
+    from collections import Counter
+
+    from baobiao.labels import bare
+
+    out: dict[str, str] = {}
+    longest = max((len(p) for p in paths.values()), default=0)
+    counts = [Counter(tuple(bare(x) for x in p[-n:]) for p in paths.values()) for n in range(1, longest + 1)]
+    for key, path in paths.items():
+        n = min(keep, len(path))
+        while n < len(path) and counts[n - 1][tuple(bare(x) for x in path[-n:])] > 1:
+            n += 1
+        out[key] = " > ".join(path[-n:])
+    return out
+
+
+def _axis_paths(nodes: tuple[AxisNode, ...], above: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
+    """Value entries of an axis with the labels from the top of the axis down to them."""
+    out: dict[str, tuple[str, ...]] = {}
+    for node in nodes:
+        path = (*above, node.label)
+        if not node.is_group:
+            out[node.id] = path
+        out.update(_axis_paths(node.children, path))
+    return out
+
+
+def _names(form: Form) -> dict[str, str]:
+    """Form.name for every item (see there)."""
+    names = {i.id: i.label for i in form.items}
+    for table in form.tables:
+        if table.rows is None or not table.columns:  # a one-row table, or the plain rows
+            entries = _axis_paths(table.rows or table.columns)
+            names.update(_suffixes(entries))
+            continue
+        rows = _suffixes(_axis_paths(table.rows), keep=2)  # a row with the group it stands in
+        columns = _suffixes(_axis_paths(table.columns))
+        for row, row_name in rows.items():
+            for column, column_name in columns.items():
+                names[table.cell_id(row, column)] = f"{row_name} / {column_name}"
+    return names

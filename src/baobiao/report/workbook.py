@@ -131,9 +131,32 @@ def _meta_sheet(wb: Workbook, form: Form) -> None:
             value.protection = Protection(locked=False)
             value.fill = _INPUT
         ws.cell(k, 3, field)  # the key, for readers
+        choices = _choices(form, field, label)
+        if choices is not None:
+            ws.add_data_validation(choices)
+            choices.add(value.coordinate)
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 40
     ws.protection.sheet = True
+
+
+def _choices(form: Form, field: str, label: str) -> DataValidation | None:
+    """A drop-down of the values the form declares for a meta field (``meta level ... in``);
+    None without a declaration, or when the list cannot be written inline (Excel takes at most
+    255 characters, and no commas or quotes inside a value)."""
+    values = next((f.values for f in form.meta_fields if f.name == field), ())
+    inline = ",".join(values)
+    if not values or len(inline) > 255 or any("," in v or '"' in v for v in values):
+        return None
+    return DataValidation(
+        type="list",
+        formula1=f'"{inline}"',
+        allow_blank=True,
+        error=f"{label}请从列表中选择",
+        errorTitle=f"{label}有误",
+        showErrorMessage=True,
+        showDropDown=False,  # openpyxl's name is inverted: False shows the in-cell arrow
+    )
 
 
 def _check_sheet(wb: Workbook, form: Form, cells: dict[str, str]) -> None:

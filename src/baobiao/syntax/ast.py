@@ -55,7 +55,18 @@ class Extends:
     span: Span = field(compare=False)
 
 
-FormAttr = Version | Years | Note | Extends
+@dataclass(frozen=True, slots=True)
+class MetaDecl:
+    """``meta level "机关层级" in "国务院部门", ...``: the values a field of the data's meta may take.
+    The values keep their spans, so ``fmt`` keeps a long list's line breaks."""
+
+    name: Ident
+    label: Text
+    values: tuple[Text, ...]
+    span: Span = field(compare=False)
+
+
+FormAttr = Version | Years | Note | Extends | MetaDecl
 
 
 @dataclass(frozen=True, slots=True)

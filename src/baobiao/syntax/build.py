@@ -64,6 +64,19 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
         is_path = tok.type == "STRING"
         return ast.Extends(_unquote(str(tok)) if is_path else str(tok), is_path, self._span(meta))
 
+    def meta_field(self, meta: Meta, children: list[Any]) -> ast.MetaDecl:
+        name, label, *rest = children
+        values: list[ast.Text] = []
+        for child in rest:
+            if isinstance(child, tuple):  # a continuation line (meta_values)
+                values.extend(child)
+            elif child is not None:
+                values.append(self._text(child))
+        return ast.MetaDecl(self._ident(name), self._text(label), tuple(values), self._span(meta))
+
+    def meta_values(self, meta: Meta, children: list[Any]) -> tuple[ast.Text, ...]:
+        return tuple(self._text(t) for t in children)
+
     def formerly(self, meta: Meta, children: list[Any]) -> ast.Formerly:
         return ast.Formerly(self._text(children[0]), self._span(meta))
 

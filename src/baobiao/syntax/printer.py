@@ -74,8 +74,24 @@ class _Printer:
             elif isinstance(attr, ast.Extends):
                 base = quote(attr.base) if attr.is_path else attr.base
                 self.emit(1, f"extends {base}", attr.span.line)
+            elif isinstance(attr, ast.MetaDecl):
+                self.meta(attr)
             else:
                 self.emit(1, f"note {quote(attr.text.value)}", attr.span.line)
+
+    def meta(self, m: ast.MetaDecl) -> None:
+        """A long list keeps its line breaks: the values of each source line on one line,
+        continuation lines indented below, a comma at the end of every line but the last."""
+        lines: list[tuple[int, list[str]]] = []
+        for v in m.values:
+            if lines and v.span.line <= lines[-1][0]:
+                lines[-1][1].append(quote(v.value))
+            else:
+                lines.append((max(v.span.line, m.span.line), [quote(v.value)]))
+        head = f"meta {m.name.text} {quote(m.label.value)} in "
+        for k, (line, values) in enumerate(lines):
+            text = ", ".join(values) + ("," if k < len(lines) - 1 else "")
+            self.emit(1 if k == 0 else 2, head + text if k == 0 else text, line)
 
     def block(self, members: tuple[ast.Member, ...], depth: int) -> None:
         for m in members:

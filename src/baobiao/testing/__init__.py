@@ -5,12 +5,15 @@ from baobiao.model.linear import Infeasible
 from baobiao.testing.strategies import (
     Broken,
     Messy,
+    Slipped,
     broken_instances,
     holds,
     instance_yaml,
     make_instance,
     messy_data_files,
     metas,
+    slipped_data_files,
+    slipped_label,
     valid_instances,
 )
 
@@ -18,11 +21,14 @@ __all__ = [
     "Broken",
     "Infeasible",
     "Messy",
+    "Slipped",
     "broken_instances",
     "holds",
     "instance_yaml",
     "make_instance",
     "messy_data_files",
     "metas",
+    "slipped_data_files",
+    "slipped_label",
     "valid_instances",
 ]

@@ -6,6 +6,9 @@
   now fail;
 - :func:`messy_data_files`: YAML text of a valid instance as people type it (full-width digits,
   thousands commas, stray spaces, half-width brackets, "1、", blanks as "-", "/", "无");
+- :func:`slipped_data_files`: a valid instance nested like the printed form, its labels as
+  published reports print them (traditional script, a bracketed note dropped or added, one
+  character mistyped): it must check clean, with warnings only;
 - :func:`instance_yaml`: an instance as a data file that ``check`` and ``render`` accept.
 
 Example::
@@ -23,18 +26,21 @@ Example::
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any
 
 import yaml
 from hypothesis import strategies as st
 
 from baobiao.instance.load import CellValue, Instance
 from baobiao.instance.values import format_number
-from baobiao.model import Form, Rule
-from baobiao.model.linear import LinearSystem, applicable, linear_system, solve
+from baobiao.model import Form, Rule, semantics
+from baobiao.model.linear import LinearSystem, linear_system, solve
+from baobiao.model.semantics import applicable
 
 DEFAULT_LEVEL = "县级政府部门"
 
@@ -45,6 +51,12 @@ def _system(form: Form, meta_items: frozenset[tuple[str, str]]) -> LinearSystem:
 
 
 def _levels(form: Form) -> list[str]:
+    """Agency levels to draw: the form's declared vocabulary (``meta level ... in``) when it has
+    one, else the levels its rules name and a default level that none of them names. The default
+    comes first when it is one of them: examples shrink towards it."""
+    declared = next((f.values for f in form.meta_fields if f.name == "level"), None)
+    if declared:
+        return sorted(declared, key=lambda v: v != DEFAULT_LEVEL)
     levels = {v for r in form.rules if r.condition and r.condition.field == "level" for v in r.condition.values}
     return [DEFAULT_LEVEL, *sorted(levels)]
 
@@ -98,7 +110,8 @@ def valid_instances(draw: st.DrawFn, form: Form) -> Instance:
 
 
 def holds(rule: Rule, values: Mapping[str, Decimal | None]) -> bool | None:
-    """Whether an exact rule holds for these values (None: a cell is blank)."""
+    """Whether an exact rule holds for these values (None: a cell is blank); the operators'
+    meaning is model.semantics' (generated values are exact: no rounding tolerance)."""
     total = rule.left.constant - rule.right.constant
     for sign, expr in ((1, rule.left), (-1, rule.right)):
         for t in expr.terms:
@@ -106,13 +119,7 @@ def holds(rule: Rule, values: Mapping[str, Decimal | None]) -> bool | None:
             if v is None:
                 return None
             total += sign * t.coef * v
-    return {
-        "=": total == 0,
-        "<=": total <= 0,
-        ">=": total >= 0,
-        "<": total < 0,
-        ">": total > 0,
-    }[rule.op]
+    return semantics.holds(rule.op, total)
 
 
 @dataclass(frozen=True)
@@ -206,3 +213,105 @@ def messy_data_files(draw: st.DrawFn, form: Form, blanks: bool = True) -> Messy:
             values[key] = _messy_number(draw, cell.number)
     text = yaml.safe_dump({"meta": dict(instance.meta), "values": values}, allow_unicode=True, sort_keys=False)
     return Messy(text, instance, frozenset(blank))
+
+
+# -- labels as published reports print them ---------------------------------------------------
+
+_ANNOTATED = re.compile(r"^(.*\S)（[^（）]*）$")
+
+
+def _typo_is_safe(label: str, others: list[str]) -> bool:
+    """A one-character slip in ``label`` cannot come closer to another label than to its own."""
+    from rapidfuzz.distance import Levenshtein
+
+    from baobiao.instance.keys import core, max_typos
+
+    own = core(label)
+    return max_typos(len(own)) >= 1 and all(Levenshtein.distance(own, core(o)) >= 4 for o in others if o != label)
+
+
+@functools.lru_cache(maxsize=4096)
+def _traditional(label: str) -> str:
+    """A label in traditional script (OpenCC, created once)."""
+    return str(_s2t().convert(label))
+
+
+@functools.lru_cache(maxsize=1)
+def _s2t() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@st.composite
+def slipped_label(draw: st.DrawFn, label: str, others: list[str]) -> tuple[str, str | None]:
+    """A printed label as a published report may print it, and the kind of slip (None: as
+    printed): traditional script, its bracketed note dropped or one added, one character
+    mistyped (only where no other label of ``others``, its neighbours, comes near)."""
+    kinds = ["none", "traditional", "note-added"]
+    if _ANNOTATED.match(label):
+        kinds.append("note-dropped")
+    if _typo_is_safe(label, others):
+        kinds.append("typo")
+    kind = draw(st.sampled_from(kinds))
+    if kind == "traditional":
+        written = _traditional(label)
+        return written, ("traditional" if written != label else None)
+    if kind == "note-added":
+        return label + "（件）", "annotation"
+    if kind == "note-dropped":
+        match = _ANNOTATED.match(label)
+        assert match is not None
+        return match.group(1), "annotation"
+    if kind == "typo":
+        at = draw(st.integers(len(label) - len(label.lstrip("0123456789.、（）一二三四五六七八九十")), len(label) - 1))
+        if label[at] in "0123456789.、（）":
+            return label, None
+        return label[:at] + "某" + label[at + 1 :], "typo"
+    return label, None
+
+
+@dataclass(frozen=True)
+class Slipped:
+    """YAML text of ``instance`` with labels as published reports print them; ``slips``: the
+    labels written otherwise than printed."""
+
+    text: str
+    instance: Instance
+    slips: frozenset[str]
+
+
+@st.composite
+def slipped_data_files(draw: st.DrawFn, form: Form) -> Slipped:
+    """A valid instance as a data file nested like the printed form (tables, headings, rows,
+    columns), each label possibly slipped (see :func:`slipped_label`): every value must still be
+    read where it belongs, with warnings only."""
+    instance = draw(valid_instances(form))
+    doc: dict[str, object] = {}
+    slips: set[str] = set()
+    written: dict[str, str] = {}  # item id -> its label as written (one spelling per item)
+
+    def spell(item_id: str) -> str:
+        if item_id not in written:
+            item = form.item(item_id)
+            parent = item.parent
+            siblings = [form.item(c).label for c in form.item(parent).children] if parent else []
+            text, slip = draw(slipped_label(item.label, siblings))
+            written[item_id] = text
+            if slip:
+                slips.add(text)
+        return written[item_id]
+
+    for cell_id, cell in instance.values.items():
+        node = doc
+        chain = [a.id for a in form.ancestors(cell_id)]
+        # headings nest; below an item that has a value itself, the labels form a path (A > B)
+        cut = next((k for k, i in enumerate(chain) if form.item(i).has_value), len(chain))
+        for item_id in chain[:cut]:
+            child = node.setdefault(spell(item_id), {})
+            assert isinstance(child, dict)
+            node = child
+        assert cell.number is not None
+        node[" > ".join(spell(i) for i in [*chain[cut:], cell_id])] = format_number(cell.number)
+    text = yaml.safe_dump({"meta": dict(instance.meta), "values": doc}, allow_unicode=True, sort_keys=False)
+    return Slipped(text, instance, frozenset(slips))
