@@ -390,18 +390,20 @@ def _sum_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declare
         parent=cells[0].label,
         count=str(len(cells) - 1),
         reported=cmp.left,
-        params={**_bounded(cmp, "computed", cmp.right), **_bounded(cmp, "difference", cmp.difference.lstrip("-"))},
+        params={
+            **_bounded(cmp, "computed", cmp.right, note=True),
+            **_bounded(cmp, "difference", cmp.difference.lstrip("-")),
+        },
     )
 
 
-def _bounded(cmp: Comparison, name: str, value: str) -> dict[str, object]:
-    """A message parameter that is a bound when blanks are involved: "至少 275" / "at least 275"."""
+def _bounded(cmp: Comparison, name: str, value: str, note: bool = False) -> dict[str, object]:
+    """A message parameter that is a bound when blanks are involved: "至少 275" / "at least 275"
+    (``note``: saying why, once per message)."""
     if not cmp.bounded:
         return {name: value}
-    return {
-        name: f"至少 {value}（另有空白栏，按 0 计）",
-        f"{name}_en": f"at least {value} (with blank cells taken as 0)",
-    }
+    zh, en = ("（另有空白栏，按 0 计）", " (blank cells taken as 0)") if note else ("", "")
+    return {name: f"至少 {value}{zh}", f"{name}_en": f"at least {value}{en}"}
 
 
 def _part_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declared: list[Related]) -> Diagnostic:
@@ -419,7 +421,7 @@ def _part_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
         part_value=cmp.left,
         parent=c.form.name(parent),
         parent_value=cmp.right,
-        params=_bounded(cmp, "difference", cmp.difference),
+        params=_bounded(cmp, "difference", cmp.difference, note=True),
     )
 
 
@@ -449,7 +451,7 @@ def _rule_finding(c: _Checker, rule: Rule, ref: RuleRef, cmp: Comparison, declar
         description=rule.description,
         left=cmp.left,
         right=cmp.right,
-        params=_bounded(cmp, "difference", cmp.difference.lstrip("-")),
+        params=_bounded(cmp, "difference", cmp.difference.lstrip("-"), note=True),
         terms=terms,
     )
 
