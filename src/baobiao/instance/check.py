@@ -19,9 +19,9 @@ from baobiao.diagnostics.core import (
     sorted_diagnostics,
 )
 from baobiao.instance.bounds import Bounded, Key, Verdict, decide, joint
-from baobiao.instance.load import Instance
+from baobiao.instance.load import GroupValue, Instance
 from baobiao.instance.values import ValueKind, format_number, parse_value
-from baobiao.model import Form, Item, LinExpr, Rule, RuleKind, value_entries
+from baobiao.model import Form, Item, LinExpr, Rule, RuleKind, Term, value_entries
 from baobiao.source import Span
 
 
@@ -107,10 +107,16 @@ class _Checker:
         }
         filled |= {c for g in instance.groups if g.number is not None for c in g.cells}
         # tables left out, or printed with every cell blank (a skeleton): reported once each
-        self.absent = {t: not given & set(ids) for t, ids in cells.items() if ids and not filled & set(ids)}
+        # (a table of one cell is just that cell: its blank is named as such)
+        self.absent = {t: not given & set(ids) for t, ids in cells.items() if len(ids) > 1 and not filled & set(ids)}
         self.skipped = {t for t in cells if tables is not None and t not in tables}
-        # cells a heading's sum stands for (a row the form splits): one warning already says so
-        self.covered = {c for g in instance.groups for c in g.cells if c not in instance.values}
+        # a subtotal printed beside its parts (（三）不予公开 with a number of its own, a
+        # 法人或其他组织 column) is a rule of this file: it equals the sum of its parts
+        split = [g for g in instance.groups if not any(c in instance.values for c in g.cells)]
+        self.groups = tuple(split)  # rows of an earlier form, their rows blank: sums for the bounds
+        self.subtotals = tuple(_subtotal(g) for g in instance.groups if g not in split and g.number is not None)
+        # cells an earlier form's row stands for (a row the form splits): one warning already says so
+        self.covered = {c for g in split for c in g.cells}
         self.undecided: list[Bounded] = []
         self.forced: dict[Key, Decimal] = {}  # blanks the rules fix to one value
         self.holding: list[Rule] = []  # hard rules over blanks that may hold: constraints of the joint analysis
@@ -229,7 +235,7 @@ class _Checker:
             self.not_checked.append(rule.id)
             return
         known = self.known(rule)
-        bounded = decide(self.form, rule, known, self.instance.groups)
+        bounded = decide(self.form, rule, known, self.groups)
         if bounded.verdict is Verdict.FAILS:
             self.findings.append(_FINDINGS[rule.kind](self, rule, ref, self.comparison(bounded), declared))
         elif bounded.verdict is Verdict.ZERO:
@@ -273,7 +279,7 @@ class _Checker:
             known.update(self.known(b.rule))
         for r in self.holding:
             known.update(self.known(r))
-        found = joint(self.form, [b.rule for b in self.undecided], self.holding, known, self.instance.groups)
+        found = joint(self.form, [b.rule for b in self.undecided], self.holding, known, self.groups)
         for conflict in found.conflicts:
             blanks = list(dict.fromkeys(k for r in conflict for k in _blank_keys(r, known)))
             cells = [self.cell(i, prev) for i, prev in blanks]
@@ -329,11 +335,26 @@ class _Checker:
         self.tables_not_given()
         for item in self.form.indicators:
             self.check_cell(item)
-        for rule in self.form.rules:
+        for rule in (*self.form.rules, *self.subtotals):
             self.check_rule(rule)
         self.decide_together()
         self.findings = [_with_implied(self, d, self.forced) for d in self.findings]
         return Checked(self.instance, sorted_diagnostics(self.findings), tuple(self.not_checked))
+
+
+def _subtotal(group: GroupValue) -> Rule:
+    """The rule that a subtotal given in the data equals the sum of its parts."""
+    return Rule(
+        id=f"subtotal@{group.heading}"
+        + ("" if group.columns else "".join(f".{a}" for a in group.cells[0].split(".")[1:])),
+        kind=RuleKind.RULE,
+        severity=Severity.ERROR,
+        description=f"数据中“{group.label}”的数等于其下各栏之和",
+        left=LinExpr((), group.number or Decimal(0)),
+        op="=",
+        right=LinExpr(tuple(Term(Decimal(1), c) for c in group.cells)),
+        span=group.span,
+    )
 
 
 def _with_implied(c: _Checker, d: Diagnostic, forced: Mapping[Key, Decimal]) -> Diagnostic:

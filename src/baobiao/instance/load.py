@@ -19,10 +19,12 @@ from baobiao.instance.meta import resolve_meta
 from baobiao.instance.narrative import Narrative, NarrativeLoader
 from baobiao.instance.values import Parsed, ValueKind, parse_value
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
-from baobiao.model import Form, Item, RuleKind
+from baobiao.labels import bare
+from baobiao.model import Form, Item, RuleKind, all_entries, value_entries
 from baobiao.source import Source, Span
 
 TOP_LEVEL = ("meta", "values", "report")
+_SUBTOTAL = ("小计", "合计", "")  # words after a column group's name in a subtotal column
 META_FIELDS = ("agency", "year", "form")
 
 
@@ -40,16 +42,19 @@ class CellValue:
 
 @dataclass(frozen=True, slots=True)
 class GroupValue:
-    """A value given to a heading whose rows (or columns) the form prints separately, such as
-    2019's single （六）其他处理 row in a 2021 table: the sum of ``cells``."""
+    """A value given to a heading whose rows (or columns) the form prints separately: the sum of
+    ``cells``. Either a row of an earlier form (2019's single （六）其他处理 row in a 2021 table,
+    its rows blank) or a subtotal printed beside its parts (（三）不予公开 with a number of its
+    own, a 法人或其他组织 column), which the check compares with them."""
 
-    heading: str  # the heading's item id
+    heading: str  # the heading's item id (a row's id and a column group's, for a column subtotal)
     label: str  # the heading's name, with the column for a matrix
     cells: tuple[str, ...]
     number: Decimal | None
     text: str
     path: str
     span: Span | None
+    columns: bool = False  # a subtotal of a row's columns (法人或其他组织小计), not a row of rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +269,10 @@ class _Loader:
     def _entry(self, key: str, span: Span, value: YNode, within: str | None, path: str) -> None:
         found = self.keys.resolve(key, within)
         ids = found.ids
+        if not ids and within is not None and (subtotal := self._column_group(key, within)) is not None:
+            name, label, cells = subtotal
+            self._group(f"{within}.{name}", label, cells, value, path, columns=True)
+            return
         if not ids:
             self.report(self.keys.unknown(key, span, within=within))
             return
@@ -359,7 +368,26 @@ class _Loader:
             columns.append(self.form.item(found[0]).aliases[0])
         return columns
 
-    def _group(self, heading: str, label: str, cells: tuple[str, ...], value: YNode, path: str) -> None:
+    def _column_group(self, key: str, row: str) -> tuple[str, str, tuple[str, ...]] | None:
+        """A column group of a matrix row's table that ``key`` names (法人或其他组织, also
+        written 法人或其他组织小计): its id, its name in that row, and the row's cells under it."""
+        item = self.form.item(row)
+        if item.has_value or not item.children or not all(self.form.item(c).aliases for c in item.children):
+            return None
+        table = next((t for t in self.form.tables if t.rows and row in {n.id for n in all_entries(t.rows)}), None)
+        written = bare(key)
+        for node in all_entries(table.columns) if table is not None else []:
+            label = bare(node.label)
+            if node.is_group and (
+                written == label or (written.startswith(label) and written[len(label) :] in _SUBTOTAL)
+            ):
+                cells = tuple(f"{row}.{leaf.id}" for leaf in value_entries(node.children))
+                return node.id, f"{self.form.name(row)} / {node.label}", cells
+        return None
+
+    def _group(
+        self, heading: str, label: str, cells: tuple[str, ...], value: YNode, path: str, columns: bool = False
+    ) -> None:
         if not isinstance(value, YScalar):
             self.report(
                 _structure(value.span, f"“{label}”的值应是一个数", f"the value of '{label}' must be one number")
@@ -371,21 +399,24 @@ class _Loader:
         if problem is not None:
             self.report(problem)
         number = parsed.number if parsed.kind is ValueKind.NUMBER else None
-        self.groups.append(GroupValue(heading, label, cells, number, text, path, value.span))
+        self.groups.append(GroupValue(heading, label, cells, number, text, path, value.span, columns))
 
     def _settle_groups(self) -> None:
-        """A heading given as one row: its cells read as 0 when it is 0 and none of them is
-        given (a note says so); otherwise its sum is kept for the rules (with a warning)."""
+        """A heading given as one row, none of its rows given: its cells read as 0 when it is 0
+        (a note says so); otherwise its sum is kept for the rules (with a warning)."""
         by_heading: dict[str, list[GroupValue]] = {}
-        for g in self.groups:
-            by_heading.setdefault(g.heading, []).append(g)
         kept: list[GroupValue] = []
+        for g in self.groups:
+            if g.columns or any(c in self.values for c in g.cells):
+                kept.append(g)  # a subtotal beside its parts: the check compares them
+            else:
+                by_heading.setdefault(g.heading, []).append(g)
         for heading, groups in by_heading.items():
             rows = summable(self.form, heading)
             names = "、".join(
                 self.form.name(r) if self.form.item(r).has_value else self.form.item(r).label for r in rows
             )
-            zero = [g for g in groups if g.number == 0 and not any(c in self.values for c in g.cells)]
+            zero = [g for g in groups if g.number == 0]
             for g in zero:
                 for cell in g.cells:
                     self.values[cell] = CellValue(cell, Decimal(0), g.text, g.path, g.span)
