@@ -198,24 +198,26 @@ class KeyIndex:
         found = self._best(shortened, labels, prefer_high=True)
         return (found, Slip.SHORTENED) if found else ([], None)
 
-    def _segment(self, text: str, within: str | None) -> tuple[list[str], Slip | None]:
+    def _segment(self, text: str, within: str | None, near: bool) -> tuple[list[str], Slip | None]:
         found = self._exact(text, within)
-        if found or not self.near:
+        if found or not near:
             return found, None
         return self._near(text, within)
 
-    def resolve(self, key: str, within: str | None = None) -> Resolution:
-        """Resolve a key, optionally inside the heading ``within`` (nested mappings)."""
+    def resolve(self, key: str, within: str | None = None, exact: bool = False) -> Resolution:
+        """Resolve a key, optionally inside the heading ``within`` (nested mappings); ``exact``:
+        no slips (as for an index made with ``near=False``)."""
+        near = self.near and not exact
         segments = unicodedata.normalize("NFKC", key).split(">")
         if len(segments) == 1 or self.form.get(key.strip()) is not None:
-            found, slip = self._segment(key, within)
+            found, slip = self._segment(key, within, near)
             return Resolution(tuple(dict.fromkeys(found)), slip)
         scopes: list[str | None] = [within]
         first_slip: Slip | None = None
         for seg in segments:
             reached: list[str] = []
             for scope in scopes:
-                found, slip = self._segment(seg, scope)
+                found, slip = self._segment(seg, scope, near)
                 reached.extend(found)
                 first_slip = first_slip or slip
             scopes = list(dict.fromkeys(reached))

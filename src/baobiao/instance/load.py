@@ -362,7 +362,7 @@ class _Loader:
         columns: list[str] = []
         for key_node, _ in value.items:
             key = _text(key_node)
-            found = self.keys.resolve(key, first.id).ids if key is not None else ()
+            found = self.keys.resolve(key, first.id, exact=True).ids if key is not None else ()
             if len(found) != 1:
                 return None
             columns.append(self.form.item(found[0]).aliases[0])

@@ -26,8 +26,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from rapidfuzz.distance import Levenshtein
-
 from baobiao.diagnostics.core import Diagnostic, Severity, diag
 from baobiao.model import Form, MetaField
 from baobiao.source import Span
@@ -110,6 +108,8 @@ def read_value(declared: MetaField, written: str) -> Reading:
     limit = _max_distance(simple)
     if limit == 0:
         return Reading(None)
+    from rapidfuzz.distance import Levenshtein  # only for a value that is not exact
+
     distances = {v: Levenshtein.distance(simple, key, score_cutoff=limit) for key, v in listed.items()}
     best = min(distances.values(), default=limit + 1)
     if best > limit:
