@@ -207,7 +207,7 @@ def joint(
         )
         cost = objective if objective is not None else np.zeros(n)
         res = milp(cost, constraints=cons, integrality=integrality, bounds=Bounds(lower, np.inf))
-        if res.status == 3 or (res.status != 0 and objective is not None and res.status == 4):
+        if res.status == 3 or (objective is not None and res.status == 4):  # unbounded (or not told apart)
             return True, -np.inf
         if not res.success:
             return False, 0.0
@@ -216,9 +216,8 @@ def joint(
     def out_of_time() -> bool:
         return time.monotonic() - start > budget
 
-    hard = [r for r in constraints if r.id in built]
     conflicts: list[tuple[Rule, ...]] = []
-    active = list(hard)
+    active = list(constraints)
     for _ in range(4):  # a few independent conflicts, at most
         if out_of_time() or solve(active)[0]:
             break
