@@ -185,7 +185,6 @@ def check_data(
         findings.extend(_metadata_findings(form, instance, previous))
         checked = check(form, instance, previous, options.tables)
         findings.extend(grouped(checked.findings, likely_wrong(form, instance, checked.findings)))
-        findings.extend(build_context(RenderInput(form, instance))[1])  # figures in the narrative
     not_checked = checked.not_checked if checked else ()
     report = Report(name, sorted_diagnostics(findings), sources, not_checked)
     return DataResult(instance, checked, report, sources)
@@ -275,12 +274,12 @@ def render_report(
     written, unless ``draft``: then the report is marked and lists the findings. All outputs
     are rendered before any is written; each is written atomically; inputs are never
     overwritten."""
-    result = check_data(form, path, spec_sources)  # checks the narrative's figures too
+    result = check_data(form, path, spec_sources)  # checks the narrative's claims too
     findings = list(result.report.diagnostics)
     instance = result.instance
     if instance is None:
         return RenderResult(result.report, ())
-    context, _ = build_context(RenderInput(form, instance, draft=draft, lang=lang))
+    context = build_context(RenderInput(form, instance, draft=draft, lang=lang))
     context["findings"] = describe_findings(findings, lang)
     errors = sum(1 for d in findings if d.severity is Severity.ERROR)
     if errors and not draft:

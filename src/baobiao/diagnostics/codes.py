@@ -789,16 +789,19 @@ _ALL = [
         "narrative-contradicts-table",
         W,
         {
-            "zh": "正文说“{words}”为 {stated}，表中为 {table}：“{sentence}”",
-            "en": 'the text says {words} is {stated}, the table {table}: "{sentence}"',
+            "zh": "正文说“{words}”{stated}，表中{cells_text}为 {table}：“{sentence}”",
+            "en": 'the text says {words} {stated}, the table\'s {cells_text} is {table}: "{sentence}"',
         },
         {
-            "zh": "{slip}表中数字为 {parts}。正文中的数字可写成 {{{{ 编号 }}}} 从表中取，就不会不一致。",
-            "en": "{slip}the table's figure is {parts}. Write figures as {{{{ id }}}} so that they come from the table.",
+            "zh": "{slip}正文中的数字可写成 {{{{ 编号 }}}} 从表中取，就不会不一致。",
+            "en": "{slip}write figures as {{{{ id }}}} so that they come from the table.",
         },
         {
-            "zh": "正文中说到表式术语（term）的数字，应与统计表一致。",
-            "en": "A figure the text states for a term of the form should agree with the table.",
+            "zh": "正文中说到表式术语（term）的数字，应与统计表一致。约、近、余、左右等说法按范围核对；"
+            "表中有空白栏时，按已知各栏和表式规则推出的范围核对（如“至少 275”）。",
+            "en": "A figure the text states for a term of the form should agree with the table. Approximate words "
+            "(约, 近, 余, 左右) are ranges; with blank cells, the range the known cells and the form's rules allow "
+            "is used (e.g. 'at least 275').",
         },
     ),
     # -- data: meta values against the form's declared vocabulary ------------------------------
@@ -953,6 +956,102 @@ _ALL = [
             "zh": "每条规则单独看都还可能成立，但几条规则对同一些空白栏的要求互相矛盾，所以已填的数中必有错误。",
             "en": "Each rule alone could still hold, but together they ask contradictory things of the same blank cells, "
             "so a figure that was given must be wrong.",
+        },
+    ),
+    _c(
+        "C415",
+        "narrative-sum-wrong",
+        W,
+        {
+            "zh": "正文所列各项之和为 {sum}，但正文说共 {stated}：“{sentence}”",
+            "en": 'the parts the text lists add up to {sum}, but it says the total is {stated}: "{sentence}"',
+        },
+        {
+            "zh": "所列各项：{parts}。",
+            "en": "the parts listed: {parts}.",
+        },
+        {
+            "zh": "正文列出表式同一合计下的几项后写“共/合计 N”，N 应等于所列各项之和（正文自身的算术）。"
+            "各项是否与表一致另行核对。",
+            "en": "When the text lists parts of one total of the form and then says 共/合计 N, N should be their sum "
+            "(the text's own arithmetic). Each part is also checked against the table.",
+        },
+    ),
+    _c(
+        "C416",
+        "narrative-share-wrong",
+        W,
+        {
+            "zh": "正文说“{words}”占 {stated}，按表计算为 {part} ÷ {whole} = {ratio}：“{sentence}”",
+            "en": 'the text says {words} is {stated}, the table gives {part} / {whole} = {ratio}: "{sentence}"',
+        },
+        {
+            "zh": "比例的分母是{whole_name}；允许与正文所写最后一位相差不到 1。",
+            "en": "the whole is {whole_name}; the text's last digit may be off by less than 1.",
+        },
+        {
+            "zh": "正文的百分比按表中数字核对：分子是所说的项，分母是正文点名的总数（“占收到申请总数的…”），"
+            "未点名时为表式中包含该项的最小合计（如办理结果的（七）总计）。",
+            "en": "A percentage is checked with the table's figures: the part over the whole the text names "
+            "('占收到申请总数的…'), else the form's smallest total the part belongs to.",
+        },
+    ),
+    _c(
+        "C417",
+        "narrative-change-wrong",
+        W,
+        {
+            "zh": "正文说“{words}”比上年变化 {stated}，按两年的表为 {before} → {now}（{change}）：“{sentence}”",
+            "en": "the text says {words} changed by {stated} from last year; the tables give {before} -> {now} "
+            '({change}): "{sentence}"',
+        },
+        {
+            "zh": "上年数字取自 --previous 给出的上年数据。",
+            "en": "last year's figure comes from the data given with --previous.",
+        },
+        {
+            "zh": "“同比增长 x%”“较上年增加 N 件”“与上年持平”等说法，按本年与上年的表核对（需要 --previous）。",
+            "en": "Statements such as 同比增长 x%, 较上年增加 N 件 and 与上年持平 are checked against this year's and "
+            "last year's tables (with --previous).",
+        },
+    ),
+    _c(
+        "C418",
+        "narrative-statement-wrong",
+        W,
+        {
+            "zh": "正文说“{words}”，但表中 {what}：“{sentence}”",
+            "en": 'the text says "{words}", but the table has {what}: "{sentence}"',
+        },
+        {
+            "zh": "请核对正文的说法或表中的数字。",
+            "en": "check the statement or the table.",
+        },
+        {
+            "zh": "不带数字的说法也与表核对：“无行政复议”“未发生行政诉讼”“为零”要求该项为 0，"
+            "“均获维持”要求纠正、其他结果、尚未审结均为 0。",
+            "en": "Statements without a figure are checked too: 'no reconsideration', '…为零' need the item to be 0; "
+            "'均获维持' needs 纠正, 其他结果 and 尚未审结 to be 0.",
+        },
+    ),
+    _c(
+        "C419",
+        "narrative-not-checkable",
+        N,
+        {
+            "zh": "正文“{claim}”无法核对：表中 {blank} 空白，已知各栏和规则不能确定它",
+            "en": "the text's '{claim}' cannot be checked: {blank} blank in the table, and the known cells and "
+            "rules do not decide it",
+        },
+        {
+            "zh": "填上这些空白栏后再核对。",
+            "en": "fill in these cells and check again.",
+        },
+        {
+            "zh": "正文说到的数字所需的栏目空白时，按已知各栏和表式规则推出范围；范围不能判断正误时给出本说明，"
+            "而不是默默跳过。",
+            "en": "When cells a claim needs are blank, the range the known cells and rules allow is used; when that "
+            "range cannot decide the claim, this note says so instead of skipping it silently.",
         },
     ),
     # -- render ---------------------------------------------------------------------------------

@@ -25,9 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from baobiao.instance.load import GroupValue
-from baobiao.model import Form, Rule, Term
+from baobiao.model import Form, LinExpr, Rule, Term
 from baobiao.model.semantics import ZERO, Accepted, accepted, lower_bound, rule_tolerance, step
 
 Key = tuple[str, bool]  # (cell id, last year's)
@@ -145,6 +146,118 @@ class Joint:
     complete: bool  # False: stopped at the budget (or scipy missing); the rest undecided
 
 
+class _Program:
+    """The rules over blank cells as a mixed-integer program (numpy and scipy, imported by the
+    caller): one variable per blank cell, at least its type's least value, integral for counts."""
+
+    def __init__(
+        self,
+        form: Form,
+        rows: Sequence[Rule],
+        known: Mapping[Key, Decimal],
+        groups: Sequence[GroupValue],
+        extra: Sequence[Key] = (),
+    ) -> None:
+        import numpy as np
+
+        self.np = np
+        self.form = form
+        self.known = known
+        cells = list(dict.fromkeys([*(k for r in rows for _, k in _terms(r) if k not in known), *extra]))
+        cells += [k for g in groups for k in ((c, False) for c in g.cells) if k not in known and k not in cells]
+        self.cells = cells
+        self.index = {k: n for n, k in enumerate(cells)}
+        self.n = n = len(cells)
+        types = [form.item(c).value_type for c, _ in cells]
+        self.lower = np.array([float(b) if (b := lower_bound(t)) is not None else -np.inf for t in types])
+        self.integrality = np.array([0 if t is not None and t.decimals else 1 for t in types])
+        self.fixed = []
+        for g in groups:
+            if g.number is None:
+                continue
+            vec = np.zeros(n)
+            for c in g.cells:
+                if (c, False) in self.index:
+                    vec[self.index[(c, False)]] = 1.0
+            given = sum((known[(c, False)] for c in g.cells if (c, False) in known), Decimal(0))
+            self.fixed.append((vec, float(g.number - given), float(g.number - given)))
+        self.built = {r.id: self.row_of(r) for r in rows}
+
+    def vector(self, terms: Sequence[tuple[Decimal, Key]]) -> tuple[Any, Decimal]:
+        """Coefficients over the blanks, and the value over the known cells."""
+        vec = self.np.zeros(self.n)
+        base = Decimal(0)
+        for coef, key in terms:
+            if key in self.known:
+                base += coef * self.known[key]
+            else:
+                vec[self.index[key]] += float(coef)
+        return vec, base
+
+    def row_of(self, rule: Rule) -> tuple[Any, float, float]:
+        np = self.np
+        vec, base = self.vector(_terms(rule))
+        base += rule.left.constant - rule.right.constant
+        ok = accepted(rule.op, rule_tolerance(self.form, rule))
+        unit = min((step(self.form.item(k[0]).value_type) for _, k in _terms(rule)), default=Decimal(1))
+        lo = -np.inf if ok.lo is None else float(ok.lo - base + (unit if ok.lo_open else 0))
+        hi = np.inf if ok.hi is None else float(ok.hi - base - (unit if ok.hi_open else 0))
+        return vec, lo, hi
+
+    def solve(self, use: Sequence[Rule], objective: Any = None) -> tuple[bool, float]:
+        """Whether the rules can hold together, and the least value of ``objective`` if so
+        (-inf: unbounded)."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        np = self.np
+        parts = [self.built[r.id] for r in use] + self.fixed
+        cons = (
+            [LinearConstraint(np.array([p[0] for p in parts]), [p[1] for p in parts], [p[2] for p in parts])]
+            if parts
+            else []
+        )
+        cost = objective if objective is not None else np.zeros(self.n)
+        res = milp(cost, constraints=cons, integrality=self.integrality, bounds=Bounds(self.lower, np.inf))
+        if res.status == 3 or (objective is not None and res.status == 4):  # unbounded (or not told apart)
+            return True, -np.inf
+        if not res.success:
+            return False, 0.0
+        return True, float(res.fun)
+
+
+def extent(
+    form: Form,
+    expr: LinExpr,
+    constraints: Sequence[Rule],
+    known: Mapping[Key, Decimal],
+    groups: Sequence[GroupValue] = (),
+) -> tuple[Decimal | None, Decimal | None]:
+    """The least and greatest values of ``expr`` (this year's cells) that the hard rules over
+    blanks allow (None: no bound that side), the blanks at least their type's least value."""
+    terms = [(t.coef, (t.id, t.previous)) for t in expr.terms]
+    blanks = [k for _, k in terms if k not in known]
+    fixed = expr.constant + sum((c * known[k] for c, k in terms if k in known), ZERO)
+    if not blanks:
+        return fixed, fixed
+    try:
+        program = _Program(form, constraints, known, groups, blanks)
+    except ImportError:  # pragma: no cover - scipy is a dependency of the [solve] analyses
+        return None, None
+    vec, _ = program.vector(terms)
+    feasible, smallest = program.solve(constraints, vec)
+    if not feasible:  # the rules contradict each other: reported as such; nothing to add here
+        return None, None
+    _, largest = program.solve(constraints, -vec)
+    places = min((step(form.item(k[0]).value_type) for k in blanks), default=Decimal(1))
+
+    def exact(x: float) -> Decimal | None:
+        if x in (float("inf"), float("-inf")):
+            return None
+        return fixed + Decimal(str(round(x / float(places)))) * places
+
+    return exact(smallest), exact(-largest)
+
+
 def joint(
     form: Form,
     undecided: Sequence[Rule],
@@ -157,61 +270,14 @@ def joint(
     hold) taken together, as linear programs over the blank cells."""
     try:
         import numpy as np
-        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        program = _Program(form, list(dict.fromkeys([*constraints, *undecided])), known, groups)
     except ImportError:  # pragma: no cover - scipy is a dependency of the [solve] analyses
         return Joint((), frozenset(), {}, False)
     start = time.monotonic()
-    rows = list(dict.fromkeys([*constraints, *undecided]))
-    cells = list(dict.fromkeys(k for r in rows for _, k in _terms(r) if k not in known))
-    cells += [k for g in groups for k in ((c, False) for c in g.cells) if k not in known and k not in cells]
-    if not cells:
+    if not program.cells:
         return Joint((), frozenset(), {}, True)
-    index = {k: n for n, k in enumerate(cells)}
-    n = len(cells)
-    types = [form.item(c).value_type for c, _ in cells]
-    lower = np.array([float(b) if (b := lower_bound(t)) is not None else -np.inf for t in types])
-    integrality = np.array([0 if t is not None and t.decimals else 1 for t in types])
-
-    def row_of(rule: Rule) -> tuple[np.ndarray, float, float]:
-        vec = np.zeros(n)
-        base = Decimal(rule.left.constant - rule.right.constant)
-        for coef, key in _terms(rule):
-            if key in known:
-                base += coef * known[key]
-            else:
-                vec[index[key]] += float(coef)
-        ok = accepted(rule.op, rule_tolerance(form, rule))
-        unit = min((step(form.item(k[0]).value_type) for _, k in _terms(rule)), default=Decimal(1))
-        lo = -np.inf if ok.lo is None else float(ok.lo - base + (unit if ok.lo_open else 0))
-        hi = np.inf if ok.hi is None else float(ok.hi - base - (unit if ok.hi_open else 0))
-        return vec, lo, hi
-
-    fixed_rows = []
-    for g in groups:
-        if g.number is None:
-            continue
-        vec = np.zeros(n)
-        for c in g.cells:
-            if (c, False) in index:
-                vec[index[(c, False)]] = 1.0
-        given = sum((known[(c, False)] for c in g.cells if (c, False) in known), Decimal(0))
-        fixed_rows.append((vec, float(g.number - given), float(g.number - given)))
-    built = {r.id: row_of(r) for r in rows}
-
-    def solve(use: Sequence[Rule], objective: np.ndarray | None = None) -> tuple[bool, float]:
-        parts = [built[r.id] for r in use] + fixed_rows
-        cons = (
-            [LinearConstraint(np.array([p[0] for p in parts]), [p[1] for p in parts], [p[2] for p in parts])]
-            if parts
-            else []
-        )
-        cost = objective if objective is not None else np.zeros(n)
-        res = milp(cost, constraints=cons, integrality=integrality, bounds=Bounds(lower, np.inf))
-        if res.status == 3 or (objective is not None and res.status == 4):  # unbounded (or not told apart)
-            return True, -np.inf
-        if not res.success:
-            return False, 0.0
-        return True, float(res.fun)
+    index, n, built, solve = program.index, program.n, program.built, program.solve
 
     def out_of_time() -> bool:
         return time.monotonic() - start > budget

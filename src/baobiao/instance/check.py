@@ -20,6 +20,7 @@ from baobiao.diagnostics.core import (
 )
 from baobiao.instance.bounds import Bounded, Key, Verdict, decide, joint
 from baobiao.instance.load import GroupValue, Instance
+from baobiao.instance.textcheck import Tables, check_text
 from baobiao.instance.values import ValueKind, format_number, parse_value
 from baobiao.model import Form, Item, LinExpr, Rule, RuleKind, Term, value_entries
 from baobiao.source import Span
@@ -339,6 +340,12 @@ class _Checker:
             self.check_rule(rule)
         self.decide_together()
         self.findings = [_with_implied(self, d, self.forced) for d in self.findings]
+        unchecked = frozenset(c for c, t in self.table_of.items() if t in self.skipped)
+        said, not_checked = check_text(
+            Tables(self.form, self.instance, self.previous, tuple(self.holding), self.groups, unchecked)
+        )
+        self.findings.extend(said)
+        self.not_checked.extend(not_checked)
         return Checked(self.instance, sorted_diagnostics(self.findings), tuple(self.not_checked))
 
 

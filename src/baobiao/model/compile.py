@@ -31,6 +31,7 @@ from baobiao.model.types import (
     RuleKind,
     Table,
     Term,
+    TermPhrase,
     ValueType,
 )
 from baobiao.source import Span
@@ -822,8 +823,27 @@ def _named_rules(ctx: _Context) -> None:
 # -- narrative terms ---------------------------------------------------------------------------
 
 
+def _row_heading_cells(ctx: _Context, row: str, column: str) -> list[str]:
+    """The cells in ``column`` of the rows under a matrix row heading (（三）不予公开)."""
+
+    def under(item_id: str | None) -> bool:
+        while item_id is not None:
+            if item_id == row:
+                return True
+            parent = ctx.items.get(item_id)
+            item_id = parent.parent if parent is not None else None
+        return False
+
+    return [i.id for i in ctx.items.values() if i.has_value and i.aliases[:1] == (column,) and under(i.parent)]
+
+
 def _term_expr(ctx: _Context, expr: ast.Expr) -> dict[str, Decimal] | None:
-    """A term's figure: indicators by id, matrix cells as row.column, constants, + - and N *."""
+    """A term's figure: indicators by id, matrix cells as row.column (a row heading: the sum of
+    its rows' cells), constants, + - and N *."""
+    if isinstance(expr, ast.CellRef) and f"{expr.row.text}.{expr.column.text}" not in ctx.items:
+        cells = _row_heading_cells(ctx, expr.row.text, expr.column.text)
+        if cells:
+            return dict.fromkeys(cells, Decimal(1))
     if isinstance(expr, ast.Ref | ast.CellRef):
         name = expr.name if isinstance(expr, ast.Ref) else expr.row
         cell = name.text if isinstance(expr, ast.Ref) else f"{expr.row.text}.{expr.column.text}"
@@ -863,14 +883,27 @@ def _carries(ctx: _Context) -> None:
             ctx.carries.append((decl.old.text, decl.new.text))
 
 
+def _term_linexpr(ctx: _Context, expr: ast.Expr) -> LinExpr | None:
+    coefs = _term_expr(ctx, expr)
+    if coefs is None:
+        return None
+    constant = coefs.pop("", Decimal(0))
+    return LinExpr(tuple(Term(c, i) for i, c in coefs.items()), constant)
+
+
 def _terms(ctx: _Context) -> None:
     for decl in ctx.term_decls:
-        coefs = _term_expr(ctx, decl.expr)
+        expr = _term_linexpr(ctx, decl.expr)
         unit = _unit(ctx, decl.unit, None) if decl.unit is not None else None
-        if coefs is not None:
-            constant = coefs.pop("", Decimal(0))
-            expr = LinExpr(tuple(Term(c, i) for i, c in coefs.items()), constant)
-            ctx.terms.append(NarrativeTerm(decl.words.value, unit, expr, decl.span))
+        phrases: dict[str, list[TermPhrase]] = {"part": [], "all": []}
+        for p in decl.phrases:
+            if p.expr is not None and (said := _term_linexpr(ctx, p.expr)) is not None:
+                phrases[p.kind].append(TermPhrase(tuple(w.value for w in p.words), said))
+        excluded = tuple(w.value for p in decl.phrases if p.kind == "not" for w in p.words)
+        if expr is not None:
+            words = tuple(w.value for w in decl.words)
+            parts, wholly = tuple(phrases["part"]), tuple(phrases["all"])
+            ctx.terms.append(NarrativeTerm(words, unit, expr, decl.span, parts, wholly, excluded))
 
 
 # -- pass 5: cycles among sums ---------------------------------------------------------------

@@ -83,6 +83,22 @@ def _apply(items: tuple[ast.Member, ...], edit: ast.Edit) -> tuple[ast.Member, .
     return _rewrite(items, lambda m: ((m, *edit.items) if edit.after else (*edit.items, m)) if hit(m) else None)
 
 
+def _names_in(expr: ast.Expr | None) -> set[str]:
+    if isinstance(expr, ast.Ref | ast.SumRef | ast.PreviousRef):
+        return {expr.name.text}
+    if isinstance(expr, ast.CellRef):
+        return {expr.row.text, expr.column.text}
+    if isinstance(expr, ast.Scaled | ast.Negated):
+        return _names_in(expr.operand)
+    if isinstance(expr, ast.BinOp):
+        return _names_in(expr.left) | _names_in(expr.right)
+    return set()
+
+
+def _term_names(term: ast.TermDecl) -> set[str]:
+    return _names_in(term.expr).union(*(_names_in(p.expr) for p in term.phrases))
+
+
 def _targets(edit: ast.Edit) -> tuple[ast.Ident, ...]:
     return edit.names if isinstance(edit, ast.Remove) else (edit.name,)
 
@@ -128,8 +144,14 @@ def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list
     header = dataclasses.replace(
         derived.header, attrs=(*attrs, *(a for a in derived.header.attrs if not isinstance(a, ast.Extends)))
     )
-    # a carry into a cell whose row or column an edit removed goes with it
-    items = tuple(i for i in items if not (isinstance(i, ast.CarryDecl) and not set(i.new.text.split(".")) <= known))
+    # a carry into a cell whose row or column an edit removed goes with it, and so does a term
+    # that names one
+    items = tuple(
+        i
+        for i in items
+        if not (isinstance(i, ast.CarryDecl) and not set(i.new.text.split(".")) <= known)
+        and not (isinstance(i, ast.TermDecl) and not _term_names(i) <= known)
+    )
     merged_items = tuple(i for i in (*items, *added) if isinstance(i, Named | ast.TermDecl | ast.CarryDecl))
     return ast.SpecFile(header, merged_items, derived.comments), problems
 

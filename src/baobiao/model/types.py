@@ -161,13 +161,31 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
-class NarrativeTerm:
-    """Words of the narrative that state a figure of the table (``term`` in a spec)."""
+class TermPhrase:
+    """Words said of a term in a sentence about it: a part of it (``part "维持"``), or that all
+    of it is that part (``all "均获维持"``)."""
 
-    words: str
+    words: tuple[str, ...]
+    expr: LinExpr
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeTerm:
+    """Words of the narrative that state a figure of the table (``term`` in a spec). Each
+    wording may hold "…" between words that may stand apart ("收到…申请")."""
+
+    words: tuple[str, ...]
     unit: str | None
     expr: LinExpr
     span: Span | None = field(default=None, compare=False)
+    parts: tuple[TermPhrase, ...] = ()
+    wholly: tuple[TermPhrase, ...] = ()  # ``all``: all of the term is this part
+    excluded: tuple[str, ...] = ()  # ``not``: in the same clause, another category is meant
+
+    @property
+    def name(self) -> str:
+        """How findings name the term: its first wording."""
+        return self.words[0].replace("…", "")
 
 
 @dataclass(frozen=True, slots=True)

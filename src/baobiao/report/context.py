@@ -10,17 +10,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from baobiao.diagnostics.core import Diagnostic, diag, sorted_diagnostics
+from baobiao.diagnostics.core import Diagnostic, sorted_diagnostics
 from baobiao.diagnostics.render import message
 from baobiao.instance.keys import KeyIndex
 from baobiao.instance.load import Instance
 from baobiao.instance.narrative import Para, Section
+from baobiao.instance.paragraph import namespace, render_para
 from baobiao.instance.values import format_number
 from baobiao.labels import bare
 from baobiao.model import Form, Table
-from baobiao.report.figures import contradictions
 from baobiao.report.layout import grid
-from baobiao.report.narrative import namespace, render_para
 
 _DIGITS = "零一二三四五六七八九"
 _NUMBERED = re.compile(
@@ -57,11 +56,9 @@ class _Builder:
     def __init__(self, given: RenderInput) -> None:
         self.form = given.form
         self.instance = given.instance
-        self.problems: list[Diagnostic] = []
         numbers: dict[str, Decimal | None] = {i.id: self._number(i.id) for i in self.form.indicators}
         self.names = namespace(self.form, numbers)
         self.placed: set[str] = set()
-        self.rendered: list[tuple[Para, str]] = []  # every paragraph as rendered
 
     def _number(self, item_id: str) -> Decimal | None:
         given = self.instance.values.get(item_id)
@@ -72,10 +69,8 @@ class _Builder:
         return format_number(number) if number is not None else ""
 
     def text(self, para: Para) -> str:
-        rendered, problems = render_para(para, self.names)
-        self.problems.extend(problems)
-        self.rendered.append((para, rendered))
-        return rendered
+        """The paragraph with its figures filled in (its problems are the check's findings)."""
+        return render_para(para, self.names)[0]
 
     def table(self, table: Table, caption: str | None = None, heading: str = "") -> dict[str, Any]:
         """A table's grid; ``show_caption`` is false where the section heading above says it."""
@@ -91,27 +86,17 @@ class _Builder:
         }
 
     def tables_for(self, refs: Sequence[Para], heading: str = "") -> list[dict[str, Any]]:
-        """Tables a section shows: named by a table's id or label, or by a heading holding tables."""
+        """Tables a section shows: named by a table's id or label, or by a heading holding tables
+        (a name that is none of these is the check's finding, and shows nothing)."""
         keys = KeyIndex(self.form)
         out: list[dict[str, Any]] = []
         for ref in refs:
-            ids = keys.resolve(ref.text).ids
+            ids = set(keys.resolve(ref.text).ids)
             owners = [
-                t for t in self.form.tables if t.id and ({t.id} | {a.id for a in self.form.ancestors(t.id)}) & set(ids)
+                t for t in self.form.tables if t.id and ({t.id} | {a.id for a in self.form.ancestors(t.id)}) & ids
             ]
-            if len(ids) != 1 or not owners:
-                names = [t.id for t in self.form.tables if t.id]
-                self.problems.append(
-                    diag(
-                        "R502",
-                        ref.span,
-                        data_path=ref.path,
-                        name=ref.text,
-                        suggestion=f"可用的表：{'、'.join(names)}",
-                        suggestion_en=f"tables: {', '.join(names)}",
-                    )
-                )
-            out.extend(self.table(t, heading=heading) for t in owners)
+            if len(ids) == 1:
+                out.extend(self.table(t, heading=heading) for t in owners)
         return out
 
     def section(self, section: Section, level: int, n: int) -> dict[str, Any]:
@@ -126,8 +111,9 @@ class _Builder:
         }
 
 
-def build_context(given: RenderInput) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The render context, and the problems found in the narrative's figures."""
+def build_context(given: RenderInput) -> dict[str, Any]:
+    """The render context: plain data for the back-ends. Pure: problems in the narrative are
+    the check's findings (instance.textcheck)."""
     b = _Builder(given)
     narrative = given.instance.narrative
     meta = dict(given.instance.meta)
@@ -156,8 +142,7 @@ def build_context(given: RenderInput) -> tuple[dict[str, Any], list[Diagnostic]]
         "draft_mark": "草稿（未通过校验）" if given.draft else "",
         "findings": [],  # filled in with describe_findings once every stage has spoken
     }
-    numbers = {i.id: b._number(i.id) for i in given.form.indicators}
-    return context, [*b.problems, *contradictions(given.form, numbers, b.rendered)]
+    return context
 
 
 def describe_findings(findings: Sequence[Diagnostic], lang: str) -> list[dict[str, str]]:

@@ -25,7 +25,7 @@ TABLE_KEYS = {"sections", "appendix", "tables"}  # each shows every table of the
 
 
 def context_keys(form: Form) -> set[str]:
-    context, _ = build_context(RenderInput(form, Instance("", {}, None, {})))
+    context = build_context(RenderInput(form, Instance("", {}, None, {})))
     return set(context)
 
 

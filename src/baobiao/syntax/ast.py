@@ -225,13 +225,24 @@ class TableDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class TermPhrase:
+    """``part "维持" = recon_upheld`` / ``all "均获维持" = recon_upheld`` / ``not "咨询"`` under a term."""
+
+    kind: str  # "part", "all" or "not"
+    words: tuple[Text, ...]
+    expr: Expr | None  # None for "not"
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class TermDecl:
     """``term "微博、微信" 条 = weibo + wechat``: narrative words that state a figure of the table."""
 
-    words: Text
+    words: tuple[Text, ...]
     unit: Ident | None
     expr: Expr
     span: Span = field(compare=False)
+    phrases: tuple[TermPhrase, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,8 +146,30 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
         return ast.CellRef(self._ident(children[0]), self._ident(children[1]), self._span(meta))
 
     def narrative_term(self, meta: Meta, children: list[Any]) -> ast.TermDecl:
-        words, unit, expr = children
-        return ast.TermDecl(self._text(words), self._ident(unit) if unit is not None else None, expr, self._span(meta))
+        words = [c for c in children if isinstance(c, Token) and c.type == "STRING"]
+        rest = children[len(words) :]
+        unit, expr, *phrases = rest
+        return ast.TermDecl(
+            tuple(self._text(w) for w in words),
+            self._ident(unit) if unit is not None else None,
+            expr,
+            self._span(meta),
+            tuple(phrases),
+        )
+
+    def _phrase(self, kind: str, meta: Meta, children: list[Any]) -> ast.TermPhrase:
+        words = tuple(self._text(c) for c in children if isinstance(c, Token) and c.type == "STRING")
+        expr = children[-1] if kind != "not" else None
+        return ast.TermPhrase(kind, words, expr, self._span(meta))
+
+    def term_part(self, meta: Meta, children: list[Any]) -> ast.TermPhrase:
+        return self._phrase("part", meta, children)
+
+    def term_all(self, meta: Meta, children: list[Any]) -> ast.TermPhrase:
+        return self._phrase("all", meta, children)
+
+    def term_not(self, meta: Meta, children: list[Any]) -> ast.TermPhrase:
+        return self._phrase("not", meta, children)
 
     def previous_ref(self, meta: Meta, children: list[Any]) -> ast.PreviousRef:
         return ast.PreviousRef(self._ident(children[0]), self._span(meta))

@@ -17,6 +17,10 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _words(words: tuple[ast.Text, ...]) -> str:
+    return ", ".join(quote(w.value) for w in words)
+
+
 def _expr(e: ast.Expr, parent_prec: int = 0, right_side: bool = False) -> str:
     if isinstance(e, ast.Ref):
         return e.name.text
@@ -119,7 +123,10 @@ class _Printer:
             self.emit(depth, f"carry {m.old.text} as {m.new.text}", m.span.line)
         elif isinstance(m, ast.TermDecl):
             unit = f" {m.unit.text}" if m.unit else ""
-            self.emit(depth, f"term {quote(m.words.value)}{unit} = {_expr(m.expr)}", m.span.line)
+            self.emit(depth, f"term {_words(m.words)}{unit} = {_expr(m.expr)}", m.span.line)
+            for p in m.phrases:
+                value = f" = {_expr(p.expr)}" if p.expr is not None else ""
+                self.emit(depth + 1, f"{p.kind} {_words(p.words)}{value}", p.span.line)
         else:
             self.edit(m, depth)
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample
 
 from baobiao.diagnostics.render import message
+from baobiao.instance.check import check
 from baobiao.instance.load import Instance
 from baobiao.model import Form
 from baobiao.report.backends import BACKENDS, Options
@@ -35,8 +36,8 @@ def _visible(name: str, data: bytes) -> str | None:
 
 def problems(form: Form, instance: Instance, templates: Path | None, targets: tuple[str, ...]) -> list[str]:
     """What goes wrong rendering this instance (empty: nothing)."""
-    context, narrative = build_context(RenderInput(form, instance))
-    found = [message(d, "en") for d in narrative]
+    context = build_context(RenderInput(form, instance))
+    found = [message(d, "en") for d in check(form, instance).findings if d.code.startswith("R")]  # the narrative's
     dirs = template_dirs([form.id], templates)
     for name in targets:
         _, backend = BACKENDS[name]
