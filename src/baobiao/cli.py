@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 
 from baobiao import __version__
-from baobiao.diagnostics.codes import CODES, lookup
+from baobiao.diagnostics.codes import CODES, TOPICS, lookup
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag
 from baobiao.diagnostics.render import LANGS, RENDERERS, diagnostic_json, render_summary
+from baobiao.instance.claims import describe_terms
 from baobiao.pipeline import (
     CheckOptions,
     SpecResult,
@@ -617,9 +618,19 @@ def fmt(spec: str, lang: str) -> None:
 
 @main.command()
 @click.argument("code")
+@click.option("--form", "form_name", metavar="SPEC", help="With `terms`: list the terms of this form.")
 @_LANG
-def explain(code: str, lang: str) -> None:
-    """Describe a diagnostic CODE, e.g. C401 or sum-mismatch."""
+def explain(code: str, form_name: str | None, lang: str) -> None:
+    """Describe a diagnostic CODE, e.g. C401 or sum-mismatch; `explain terms` describes how the
+    report's text is checked against its tables (`--form SPEC` lists that form's terms)."""
+    if code.strip().lower() in TOPICS:
+        click.echo(TOPICS[code.strip().lower()][lang])
+        if form_name:
+            form = _spec_or_exit(form_name, "human", lang).form
+            assert form is not None
+            click.echo("")
+            click.echo("\n".join(describe_terms(form)))
+        return
     info = lookup(code)
     if info is None:
         known = ", ".join(CODES)

@@ -789,8 +789,8 @@ _ALL = [
         "narrative-contradicts-table",
         W,
         {
-            "zh": "正文说“{words}”{stated}，表中{cells_text}为 {table}：“{sentence}”",
-            "en": 'the text says {words} {stated}, the table\'s {cells_text} is {table}: "{sentence}"',
+            "zh": "正文说“{words}”{stated}，表中{cells_text}为 {table_text}：“{sentence}”",
+            "en": 'the text says {words} {stated}, the table\'s {cells_text} is {table_text}: "{sentence}"',
         },
         {
             "zh": "{slip}正文中的数字可写成 {{{{ 编号 }}}} 从表中取，就不会不一致。",
@@ -1321,6 +1321,54 @@ PHRASES: dict[str, Text] = {
         "zh": "共 {files} 个文件，{failed} 个有错误；合计 {errors} 个错误，{warnings} 个警告",
         "en": "{files} files, {failed} with errors; {errors} error(s), {warnings} warning(s) in all",
     },
+}
+
+
+#: topics ``baobiao explain`` describes besides codes
+TOPICS: dict[str, Text] = {
+    "terms": {
+        "zh": """正文与统计表的核对（术语 term）
+
+表式用 term 声明报告正文陈述表中数字时的说法，例如
+    term "收到…申请", "受理…申请", "新收…申请" 件 = new.total
+      not "咨询", "复议"
+几种说法用逗号隔开，“…”处可隔几个字；not 后的词出现在同一分句时说的是别的类别，不核对。
+part 是说到该术语的句子里指它一部分的词（行政复议……其中维持 5 件），all 是说它全部是那一部分的词（均获维持）。
+矩阵表的一行标题写作 行.列（如 refused.total），指其下各行之和。
+
+check 读出正文的这几类说法并与表核对：
+  数字（C411）   “受理政府信息公开申请17件”：约、近、余、左右、以上、1.2万 按范围核对；
+  合计（C415）   “予以公开40件、部分公开12件……共57件”：所列各项之和应等于所说的合计；
+  比例（C416）   “占42.1%”“占收到申请总数的…”：按表中分子、分母计算，允许最后一位相差不到 1；
+  同比（C417）   “同比增长18.75%”“较上年增加15件”“与上年持平”：用 --previous 的上年数据核对；
+  定性（C418）   “未发生行政复议”“行政诉讼为零”“均获维持”：表中相应各栏应为 0。
+表中需要的栏目空白时，按已知各栏和表式规则推出范围核对；仍不能判断时给出说明（C419）。
+
+给省级变体添加术语：在继承国家格式的表式里写 term 行即可（与 rule 一样写在顶层或某个 section 里），
+删去的栏目所涉及的术语随之删去。用 baobiao explain terms --form 表式名 查看某个表式的全部术语。""",
+        "en": """The report's text against its tables (terms)
+
+A form declares with `term` how report text states the table's figures, e.g.
+    term "收到…申请", "受理…申请", "新收…申请" 件 = new.total
+      not "咨询", "复议"
+Wordings are separated by commas; "…" may hold a few characters; `not` words in the same clause mean
+another category (no check there). `part` words name a part of the term in a sentence about it
+(行政复议……其中维持 5 件); `all` words say all of it is that part (均获维持). A matrix row heading
+written row.column (refused.total) stands for the sum of the rows under it.
+
+check reads these claims from the text and decides them against the tables:
+  figures (C411)     受理政府信息公开申请17件; 约, 近, 余, 左右, 以上 and 1.2万 are ranges;
+  sums (C415)        予以公开40件、部分公开12件……共57件: the parts listed add up to the total stated;
+  shares (C416)      占42.1%, 占收到申请总数的…: from the table, within one unit of the last digit;
+  changes (C417)     同比增长18.75%, 较上年增加15件, 与上年持平: against --previous data;
+  statements (C418)  未发生行政复议, 行政诉讼为零, 均获维持: the cells concerned must be 0.
+When cells a claim needs are blank, the range the known cells and the rules allow decides it; when
+it cannot, a note says so (C419).
+
+To add a term to a provincial variant, write a `term` line in the spec that extends the national
+form (at the top level or in a section, like a rule); terms naming removed cells go with them.
+`baobiao explain terms --form NAME` lists a form's terms.""",
+    }
 }
 
 

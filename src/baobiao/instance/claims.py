@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from baobiao.model import LinExpr, NarrativeTerm, Term
+from baobiao.model import Form, LinExpr, NarrativeTerm, Term
 
 # -- units ------------------------------------------------------------------------------------
 
@@ -84,11 +84,11 @@ _SENTENCE = re.compile(r"[^。；！？!?;\n]+")
 _CLAUSE_BREAK = "，,"
 _GAP = 10  # characters between the words of a wording with "…"
 _COORDINATION = {"、", "和", "及", "以及", "与", "或"}
-#: words denying a term; the number is how far before the term they may stand
-_NEGATIONS = (
-    (re.compile(r"(未发生|没有发生|未出现|未收到|未接到|未产生|未收取|未有|没有|并无|均无)"), 16),
-    (re.compile(r"无"), 0),
-)
+#: words denying the terms after them, and what may stand between ("未发生因…被申请行政复议"); a
+#: term qualified otherwise ("未发生超期答复") is not denied
+_NEGATION = re.compile(r"未发生|没有发生|未出现|未收到|未接到|未产生|未收取|未有|没有|并无|均无|无")
+_DENIED_GAP = re.compile(r"(?:(?:因|由于|涉及|有关)[^，。；,]*|被申请|被提起|提起|申请|任何|相关|过|收到|接到|发生)?")
+_DENIED_JOINT = re.compile(r"(?:、|和|及|以及|与|或)(?:被申请|被提起|提起|申请)?")
 _ZERO_AFTER = re.compile(r"^[^，。；\d]{0,6}?(?:均|都|皆|也)?(?:为零|为0|为“0”|是零|未发生|没有发生|为空|均无)")
 
 
@@ -141,37 +141,37 @@ def read_figures(sentence: str) -> list[Figure]:
         before = sentence[max(0, start - 8) : start]
         if before.endswith(("第", "每", "前", "近日")) or (start and sentence[start - 1].isdigit()):
             continue
-        num = m.group("num")
+        num = m.group("num").replace(",", "")
         if num[0].isdigit():
-            number = Decimal(num.replace(",", ""))
-            step = _last_digit_step(num.replace(",", "")) if "." in num else _last_digit_step(num)
+            number = Decimal(num)
         else:
             parsed = _chinese(num)
             if parsed is None:
                 continue
-            number, step = Decimal(parsed), _last_digit_step(str(parsed)) if parsed else Decimal(1)
+            number = Decimal(parsed)
         kind, factor = UNITS[m.group("unit")]
         mult = _MULTIPLIERS.get(m.group("mult") or "", Decimal(1))
         value = number * mult * factor
-        step = step * mult * factor
+        # the last digit written (1.2万: 1000; 100: 1), and the last one not 0 (100余: 100)
+        place = (Decimal(1).scaleb(-len(num.split(".")[1])) if "." in num else Decimal(1)) * mult * factor
+        nonzero = (_last_digit_step(str(number)) if number else Decimal(1)) * mult * factor
         how = next((h for h, words in _BEFORE if before.endswith(words)), None)
         how = _AFTER.get(m.group("post") or "", how)
         if kind == "percent":
-            step = Decimal(1).scaleb(-len(num.split(".")[1])) if "." in num else Decimal(1)
-            low, high = value - step, value + step
+            low, high = value - place, value + place
         elif m.group("more"):
-            low, high = value, value + step
+            low, high = value, value + nonzero
         elif how == "about":
-            spread = max(step, value / 10)
+            spread = max(place, value / 10)
             low, high = value - spread, value + spread
         elif how == "nearly":
-            low, high = value - max(step, value / 10), value
+            low, high = value - max(place, value / 10), value
         elif how == "over":
             low, high = value, None
         elif how == "under":
             low, high = Decimal(0), value
         elif mult != 1:
-            low, high = value - step / 2, value + step / 2
+            low, high = value - place / 2, value + place / 2
         else:
             low, high = value, value
         exact = kind != "percent" and low == high
@@ -215,10 +215,11 @@ class Said:
     subject: NarrativeTerm | None = None  # for a part or an ``all`` phrase: the term it is about
     wholly: bool = False  # an ``all`` phrase
     inner: Figure | None = None  # a figure inside a wording with "…" ("现行有效的9件行政规范性文件")
+    written: str = ""  # the words as the sentence has them
 
     @property
     def words(self) -> str:
-        return self.term.name
+        return self.written or self.term.name
 
 
 def _wording(words: str) -> re.Pattern[str]:
@@ -262,9 +263,15 @@ def _find_terms(sentence: str, terms: Sequence[NarrativeTerm], figures: Sequence
             if any(x in sentence[lo:hi] for x in term.excluded):
                 continue
             taken.append((m.start(), m.end()))
-            found.append(Said(term, m.start(), m.end(), term.expr, inner=inside[0] if inside else None))
+            inner = inside[0] if inside else None
+            found.append(Said(term, m.start(), m.end(), term.expr, inner=inner, written=_without(m.group(0), inner)))
     found.sort(key=lambda s: s.start)
     return _with_phrases(sentence, found, taken)
+
+
+def _without(words: str, figure: Figure | None) -> str:
+    """Words as written, less a figure inside them."""
+    return words if figure is None else words.replace(figure.text, "")
 
 
 def _with_phrases(sentence: str, found: list[Said], taken: list[tuple[int, int]]) -> list[Said]:
@@ -292,7 +299,7 @@ def _with_phrases(sentence: str, found: list[Said], taken: list[tuple[int, int]]
                 continue
             taken.append((m.start(), m.end()))
             named = NarrativeTerm((words,), term.unit, phrase.expr)
-            extra.append(Said(named, m.start(), m.end(), phrase.expr, term, wholly))
+            extra.append(Said(named, m.start(), m.end(), phrase.expr, term, wholly, written=m.group(0)))
     return sorted([*found, *extra], key=lambda s: s.start)
 
 
@@ -462,23 +469,24 @@ def _minus(a: LinExpr, b: LinExpr) -> LinExpr:
 
 def _zero_claims(sentence: str, said: list[Said], bound: dict[int, Figure]) -> Iterator[Claim]:
     """ "未发生行政复议、行政诉讼", "行政复议为零": terms with no figure, denied."""
-    spans = [(s.start, s.end) for s in said]
     denied: set[int] = set()
-    for pattern, reach in _NEGATIONS:
-        for m in pattern.finditer(sentence):
-            if any(a <= m.start() < b for a, b in spans):
-                continue
-            _, hi = _clause_of(sentence, m.start())
-            for i, s in enumerate(said):
-                if s.start < m.end() or s.start >= hi or s.wholly:
-                    continue
-                gap = sentence[m.end() : s.start]
-                if i in bound or any(ch.isdigit() for ch in gap):
-                    break
-                if not denied and len(gap) > reach and not _between_terms(said, m.end(), s.start):
-                    break
-                denied.add(i)
-                reach = 1 << 30  # the rest of the clause's terms are denied too ("无A和B")
+    for m in _NEGATION.finditer(sentence):
+        if any(s.start <= m.start() < s.end for s in said):
+            continue  # 无法提供, 没有现成信息: the words of a term
+        end = min([s.start for s in said if m.start() < s.start < m.end()] + [m.end()])  # 未收到…申请
+        _, hi = _clause_of(sentence, m.start())
+        following = [i for i, s in enumerate(said) if end <= s.start < hi and not s.wholly]
+        if not following or not _DENIED_GAP.fullmatch(sentence[end : said[following[0]].start]):
+            continue
+        if m.group(0) == "无" and said[following[0]].start != end:
+            continue
+        for n, i in enumerate(following):
+            if i in bound:
+                break
+            joint = sentence[said[following[n - 1]].end : said[i].start] if n else ""
+            if n and said[i].subject is None and not _DENIED_JOINT.fullmatch(joint):
+                break
+            denied.add(i)
     for i, s in enumerate(said):
         tail = _ZERO_AFTER.match(sentence[s.end :])
         if tail and i not in bound and not s.wholly:
@@ -489,10 +497,6 @@ def _zero_claims(sentence: str, said: list[Said], bound: dict[int, Figure]) -> I
         if any(j > i and said[j].subject is s.term and j in denied for j in range(len(said))):
             continue  # "未发生行政复议被纠错": the part is denied, not the whole
         yield Claim(Kind.ZERO, sentence, s.start, s.end, s, s.expr, Decimal(0), Decimal(0), sentence[s.start : s.end])
-
-
-def _between_terms(said: list[Said], start: int, end: int) -> bool:
-    return any(start <= s.start < end for s in said)
 
 
 def _figure_claims(
@@ -544,3 +548,20 @@ def _nearest(said: list[Said], at: int) -> Said | None:
     """The term said last before ``at`` in the sentence (not an ``all`` phrase)."""
     before = [s for s in said if s.end <= at and not s.wholly]
     return before[-1] if before else None
+
+
+def describe_terms(form: Form) -> list[str]:
+    """A form's terms as lines of text: wordings (unit) = the cells, with parts, ``all`` and
+    ``not`` words below."""
+
+    def cells(expr: LinExpr) -> str:
+        return " + ".join(form.name(t.id) for t in expr.terms)
+
+    lines = [f"{form.id}: {len(form.terms)} terms"]
+    for term in form.terms:
+        lines.append(f"  {'、'.join(term.words)}（{term.unit or '-'}）= {cells(term.expr)}")
+        for kind, phrases in (("part", term.parts), ("all", term.wholly)):
+            lines.extend(f"      {kind} {'、'.join(p.words)} = {cells(p.expr)}" for p in phrases)
+        if term.excluded:
+            lines.append(f"      not {'、'.join(term.excluded)}")
+    return lines

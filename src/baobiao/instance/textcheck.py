@@ -165,7 +165,19 @@ def _cell_list(tables: Tables, expr: LinExpr, previous: bool = False) -> tuple[C
 
 def _cells_text(tables: Tables, expr: LinExpr) -> str:
     names = [tables.form.name(t.id) for t in expr.terms]
-    return "、".join(names) if len(names) <= 3 else f"{names[0]} 等 {len(names)} 栏之和"
+    return " + ".join(names) if len(names) <= 3 else f"{names[0]} 等 {len(names)} 栏之和"
+
+
+def _table_text(tables: Tables, expr: LinExpr, low: Decimal | None, high: Decimal | None, lang: str) -> str:
+    """What the table gives: a value, or the range its known cells and rules allow."""
+    shown = _range_text(low, high, lang)
+    if all(tables.number(t.id) is not None for t in expr.terms):
+        return shown
+    return (
+        f"{shown}（有空白栏，按已知各栏和规则推出）"
+        if lang == "zh"
+        else f"{shown} (blank cells; from the known cells and rules)"
+    )
 
 
 def _blank_text(tables: Tables, expr: LinExpr) -> str:
@@ -218,7 +230,8 @@ def _value(tables: Tables, claim: Claim) -> _Finding | None:
             "stated": claim.stated,
             "cells_text": _cells_text(tables, claim.expr),
             "table": _range_text(low, high, "zh"),
-            "table_en": _range_text(low, high, "en"),
+            "table_text": _table_text(tables, claim.expr, low, high, "zh"),
+            "table_text_en": _table_text(tables, claim.expr, low, high, "en"),
             "slip": slip,
             "slip_en": slip_en,
         },
@@ -319,7 +332,10 @@ def _state(tables: Tables, claim: Claim) -> _Finding | None:
         "C418",
         {
             "words": claim.stated,
-            "what": "、".join(nonzero) or _range_text(low, high, "zh"),
+            "what": "、".join(nonzero)
+            or f"{_cells_text(tables, claim.expr)} {_table_text(tables, claim.expr, low, high, 'zh')}",
+            "what_en": "、".join(nonzero)
+            or f"{_cells_text(tables, claim.expr)} {_table_text(tables, claim.expr, low, high, 'en')}",
         },
         _cell_list(tables, claim.expr),
     )

@@ -6,6 +6,7 @@ from baobiao.testing.strategies import (
     Broken,
     Messy,
     Slipped,
+    Stated,
     broken_instances,
     holds,
     instance_yaml,
@@ -14,6 +15,7 @@ from baobiao.testing.strategies import (
     metas,
     slipped_data_files,
     slipped_label,
+    stated_texts,
     valid_instances,
 )
 
@@ -22,6 +24,7 @@ __all__ = [
     "Infeasible",
     "Messy",
     "Slipped",
+    "Stated",
     "broken_instances",
     "holds",
     "instance_yaml",
@@ -30,5 +33,6 @@ __all__ = [
     "metas",
     "slipped_data_files",
     "slipped_label",
+    "stated_texts",
     "valid_instances",
 ]

@@ -9,7 +9,9 @@
 - :func:`slipped_data_files`: a valid instance nested like the printed form, its labels as
   published reports print them (traditional script, a bracketed note dropped or added, one
   character mistyped): it must check clean, with warnings only;
-- :func:`instance_yaml`: an instance as a data file that ``check`` and ``render`` accept.
+- :func:`instance_yaml`: an instance as a data file that ``check`` and ``render`` accept;
+- :func:`stated_texts`: report sentences stating the figures of an instance in the words of the
+  form's terms (``term`` in a spec), true to the table; :meth:`Stated.changed` makes one false.
 
 Example::
 
@@ -315,3 +317,50 @@ def slipped_data_files(draw: st.DrawFn, form: Form) -> Slipped:
         node[" > ".join(spell(i) for i in [*chain[cut:], cell_id])] = format_number(cell.number)
     text = yaml.safe_dump({"meta": dict(instance.meta), "values": doc}, allow_unicode=True, sort_keys=False)
     return Slipped(text, instance, frozenset(slips))
+
+
+# -- report text from the form's terms ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """Sentences stating figures of the table, one per term: ``figures[i]`` is the figure
+    written in ``sentences[i]`` (a number and the term's unit)."""
+
+    sentences: tuple[str, ...]
+    figures: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.sentences)
+
+    def changed(self, index: int, by: int) -> tuple[str, str]:
+        """The text with figure ``index`` made wrong by ``by`` (not 0; added instead where
+        taking it away would go below 0): (text, the new figure)."""
+        figure = self.figures[index]
+        number = re.match(r"[\d.]+", figure)
+        assert number is not None and by != 0
+        value = Decimal(number.group(0))
+        new = format_number(value + by if value + by >= 0 else value - by) + figure[number.end() :]
+        sentences = list(self.sentences)
+        sentences[index] = sentences[index].replace(figure, new)
+        return "".join(sentences), new
+
+
+@st.composite
+def stated_texts(draw: st.DrawFn, form: Form, instance: Instance) -> Stated:
+    """Sentences "<a wording of a term><its figure><unit>。" for some of the form's terms whose
+    cells the instance gives, each figure the table's (a wording's "…" left out)."""
+    known = {i: v.number for i, v in instance.values.items() if v.number is not None}
+    usable = [t for t in form.terms if all(x.id in known for x in t.expr.terms)]
+    if not usable:
+        return Stated((), ())
+    chosen = draw(st.lists(st.sampled_from(usable), min_size=1, max_size=min(6, len(usable)), unique_by=id))
+    sentences, figures = [], []
+    for term in chosen:
+        words = draw(st.sampled_from(term.words)).replace("…", "")
+        value = term.expr.constant + sum((x.coef * known[x.id] for x in term.expr.terms), Decimal(0))
+        figure = f"{format_number(value)}{term.unit or ''}"
+        sentences.append(f"{words}{figure}。")
+        figures.append(figure)
+    return Stated(tuple(sentences), tuple(figures))
