@@ -757,7 +757,7 @@ def test_with_previous_year_only_not_checkable_stock_carry(run_cli: Run) -> None
 def test_previous_year_human_summary(run_cli: Run) -> None:
     result = run_cli("check", F2021, str(COUNTY_2021), "--previous", str(COUNTY_2020))
     assert result.exit_code == 0
-    assert "跨年度规则未检查" not in result.stderr
+    assert "未检查" not in result.stderr
     assert f"{COUNTY_2021}：0 个错误，1 个警告" in result.stderr
 
 
@@ -804,10 +804,10 @@ def test_without_previous_cross_year_rules_are_not_checked(run_cli: Run, tmp_pat
     result = run_cli("check", F2021, str(data))
     assert result.exit_code == 0
     assert result.stdout.strip() == ""
-    assert "9 条跨年度规则未检查" in result.stderr
+    assert "9 条跨年度规则或正文的同比说法未检查" in result.stderr
     assert "--previous" in result.stderr
     english = run_cli("check", F2021, str(data), "--lang", "en")
-    assert "9 cross-year rule(s) not checked" in english.stderr
+    assert "9 cross-year rule(s) or year-on-year statement(s) not checked" in english.stderr
     _, files = check_json(run_cli, F2021, str(data))
     assert len(files[0]["not_checked"]) == 9
     assert "carried_from_last_year@natural" in files[0]["not_checked"]

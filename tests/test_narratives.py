@@ -6,6 +6,7 @@ must be expected (precision); both are printed and must be 100 %."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from baobiao.pipeline import check_data, load_data, load_spec
 
 CORPUS = Path(__file__).parent / "data" / "narratives"
 FILES = sorted(p for p in CORPUS.glob("*.yaml") if "sentences" in (yaml.safe_load(p.read_text("utf-8")) or {}))
+UNFILLED = re.compile(r"\{[a-z_]+\}")
 TEXT_CODES = {"C411", "C415", "C416", "C417", "C418", "C419"}
 
 
@@ -84,10 +86,9 @@ def test_narrative_corpus_precision_and_recall() -> None:
             for d in unexpected:
                 args = {k: d.args.get(k) for k in ("figure", "table")}
                 wrong.append(f"{path.name}: unexpected {d.code} {args} {message(d, 'zh')}")
-            for d in found:  # every finding quotes its sentence, in both languages
-                assert entry["text"].rstrip("。") in message(d, "zh") + entry["text"] and "{" not in message(
-                    d, "en"
-                ) + hint(d, "en")
+            for d in found:  # every finding quotes its sentence, every parameter filled in
+                assert f"“{d.args['sentence']}”" in message(d, "zh") and d.args["sentence"] in entry["text"]
+                assert not UNFILLED.search(message(d, "zh") + hint(d, "zh") + message(d, "en") + hint(d, "en"))
     precision = right / found_total if found_total else 1.0
     recall = right / expected_total if expected_total else 1.0
     print(

@@ -1039,9 +1039,9 @@ _ALL = [
         "narrative-not-checkable",
         N,
         {
-            "zh": "正文“{claim}”无法核对：表中 {blank} 空白，已知各栏和规则不能确定它",
+            "zh": "正文说的“{claim}”无法核对：表中 {blank} 空白，已知各栏和规则不能确定它：“{sentence}”",
             "en": "the text's '{claim}' cannot be checked: {blank} blank in the table, and the known cells and "
-            "rules do not decide it",
+            'rules do not decide it: "{sentence}"',
         },
         {
             "zh": "填上这些空白栏后再核对。",
@@ -1314,8 +1314,9 @@ PHRASES: dict[str, Text] = {
     },
     "clean": {"zh": "{path}：通过校验", "en": "{path}: no problems found"},
     "not-checked": {
-        "zh": "  （没有上年数据，{count} 条跨年度规则未检查；用 --previous 给出上年数据文件）",
-        "en": "  ({count} cross-year rule(s) not checked: give last year's data with --previous)",
+        "zh": "  （没有上年数据，{count} 条跨年度规则或正文的同比说法未检查；用 --previous 给出上年数据文件）",
+        "en": "  ({count} cross-year rule(s) or year-on-year statement(s) not checked: give last year's data with "
+        "--previous)",
     },
     "total": {
         "zh": "共 {files} 个文件，{failed} 个有错误；合计 {errors} 个错误，{warnings} 个警告",

@@ -30,6 +30,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from baobiao.model import Form, LinExpr, NarrativeTerm, Term
+from baobiao.model.semantics import ZERO
 
 # -- units ------------------------------------------------------------------------------------
 
@@ -83,6 +84,8 @@ _EACH = re.compile(r"各$")
 _SENTENCE = re.compile(r"[^。；！？!?;\n]+")
 _CLAUSE_BREAK = "，,"
 _GAP = 10  # characters between the words of a wording with "…"
+#: how a clause carrying on the one before it may begin before its figure
+_CONTINUED = re.compile(r"(?:行政机关)?(?:不再处理(?:其政府信息公开申请)?|共计?|合计|计|为|达到?|数量为|总数为)?")
 _COORDINATION = {"、", "和", "及", "以及", "与", "或"}
 #: words denying the terms after them, and what may stand between ("未发生因…被申请行政复议"); a
 #: term qualified otherwise ("未发生超期答复") is not denied
@@ -385,6 +388,22 @@ def _bind(sentence: str, said: list[Said], figures: list[Figure]) -> dict[int, F
         if candidates:
             bound[i] = candidates[-1]
             used.add(candidates[-1].start)
+    # a term ending its clause, its figure opening the next ("因申请人逾期不补正，行政机关不再处理5件")
+    for i, s in enumerate(said):
+        _, hi = _clause_of(sentence, s.start)
+        if i in bound or s.wholly or hi - s.end > 2 or hi >= len(sentence):
+            continue
+        lo, end = _clause_of(sentence, hi + 1)
+        first = next((f for f in plain if lo <= f.start < end), None)
+        if (
+            first is not None
+            and first.start not in used
+            and _fits(s, first)
+            and _CONTINUED.fullmatch(sentence[lo : first.start])
+            and not any(lo <= x.start < end for x in said)
+        ):
+            bound[i] = first
+            used.add(first.start)
     # terms said together ("行政复议和行政诉讼2件"): a figure with 各 is each one's, else nobody's
     for i in sorted(bound):
         run = _coordinated(sentence, said, i)
@@ -441,21 +460,24 @@ def _sentence_claims(sentence: str, terms: Sequence[NarrativeTerm]) -> Iterator[
             )
             values.append(claim)
             yield claim
-        elif s.wholly and s.subject is not None:
-            owners = [x for x in said if x.term is s.subject and x.end <= s.start]
-            yield Claim(
-                Kind.ALL,
-                sentence,
-                s.start,
-                s.end,
-                owners[-1] if owners else s,
-                _minus(s.subject.expr, s.expr),
-                Decimal(0),
-                Decimal(0),
-                sentence[s.start : s.end],
-            )
+        elif s.wholly:
+            yield from _all_claims(sentence, said, s)
     yield from _zero_claims(sentence, said, bound)
     yield from _figure_claims(sentence, said, bound, figures, values)
+
+
+def _all_claims(sentence: str, said: list[Said], phrase: Said) -> Iterator[Claim]:
+    """ "均获维持": all of the term it is said of (and of the terms said with it, "行政复议、行政
+    诉讼均获维持") is that part."""
+    owners = [i for i, x in enumerate(said) if x.term is phrase.subject and x.end <= phrase.start]
+    if not owners:
+        return
+    for j in _coordinated(sentence, said, owners[-1]):
+        term = said[j].term
+        part = next((p for p in term.wholly if phrase.written in p.words), None)
+        if part is not None:
+            expr = _minus(term.expr, part.expr)
+            yield Claim(Kind.ALL, sentence, phrase.start, phrase.end, said[j], expr, ZERO, ZERO, phrase.written)
 
 
 def _minus(a: LinExpr, b: LinExpr) -> LinExpr:
@@ -540,7 +562,7 @@ def _figure_claims(
         owner = _nearest(said, m.start())
         if owner is not None:
             yield Claim(
-                Kind.CHANGE, sentence, m.start(2), m.end(2), owner, owner.expr, Decimal(0), Decimal(0), m.group(2)
+                Kind.CHANGE, sentence, m.start(), m.end(), owner, owner.expr, Decimal(0), Decimal(0), m.group(0)
             )
 
 

@@ -147,7 +147,7 @@ def _range_text(low: Decimal | None, high: Decimal | None, lang: str) -> str:
         return format_number(low)
     if high is None and low is not None:
         return f"至少 {format_number(low)}" if lang == "zh" else f"at least {format_number(low)}"
-    if low is None and high is not None:
+    if (low is None or low == 0) and high is not None:  # a count: 0 is no bound worth saying
         return f"至多 {format_number(high)}" if lang == "zh" else f"at most {format_number(high)}"
     if low is not None and high is not None:
         return f"{format_number(low)}～{format_number(high)}"
@@ -184,10 +184,16 @@ def _blank_text(tables: Tables, expr: LinExpr) -> str:
     return "、".join(tables.form.name(t.id) for t in expr.terms if tables.number(t.id) is None)
 
 
-def _undecided(tables: Tables, claim: Claim, expr: LinExpr) -> _Finding:
+def _undecided(
+    tables: Tables, claim: Claim, expr: LinExpr, low: Decimal | None = None, high: Decimal | None = None
+) -> _Finding:
     return _Finding(
         "C419",
-        {"claim": f"{claim.words}{claim.stated}", "blank": _blank_text(tables, expr) or _cells_text(tables, expr)},
+        {
+            "claim": f"{claim.words}{claim.stated}",
+            "blank": _blank_text(tables, expr) or _cells_text(tables, expr),
+            "table": _range_text(low, high, "zh"),
+        },
         _cell_list(tables, expr),
     )
 
@@ -200,11 +206,8 @@ def _contradicts(
     above = low is not None and table_high is not None and table_high < low
     if below or above:
         return True
-    inside = (
-        table_low is not None
-        and table_high is not None
-        and (low is None or table_low >= low)
-        and (high is None or table_high <= high)
+    inside = (low is None or (table_low is not None and table_low >= low)) and (
+        high is None or (table_high is not None and table_high <= high)
     )
     return False if inside else None
 
@@ -213,7 +216,7 @@ def _value(tables: Tables, claim: Claim) -> _Finding | None:
     low, high = tables.range(claim.expr)
     verdict = _contradicts(claim.low, claim.high, low, high)
     if verdict is None:
-        return _undecided(tables, claim, claim.expr)
+        return _undecided(tables, claim, claim.expr, low, high)
     if not verdict:
         return None
     slip = ""
@@ -320,7 +323,7 @@ def _state(tables: Tables, claim: Claim) -> _Finding | None:
     low, high = tables.range(claim.expr)
     verdict = _contradicts(Decimal(0), Decimal(0), low, high)
     if verdict is None:
-        return _undecided(tables, claim, claim.expr)
+        return _undecided(tables, claim, claim.expr, low, high)
     if not verdict:
         return None
     nonzero = [
@@ -369,9 +372,15 @@ def _listed_parts(form: Form, claims: Sequence[Claim]) -> list[Claim] | None:
         cells = [t.id for c in run for t in c.expr.terms]
         if len(set(cells)) != len(cells) or any(t.coef != 1 for c in run for t in c.expr.terms):
             continue
-        if any(r.kind is RuleKind.SUM and set(cells) <= set(r.right.ids) for r in form.rules if r.condition is None):
+        if any(set(cells) <= whole for whole in _wholes(form)):
             return run
     return None
+
+
+def _wholes(form: Form) -> list[set[str]]:
+    """Totals whose parts a text may list: the form's sums, and its terms that add cells."""
+    sums = [set(r.right.ids) for r in form.rules if r.kind is RuleKind.SUM and r.condition is None]
+    return sums + [{t.id for t in term.expr.terms} for term in form.terms if len(term.expr.terms) > 1]
 
 
 _DECIDE = {
