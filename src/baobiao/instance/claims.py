@@ -23,6 +23,7 @@ The kinds of claim (:class:`Kind`):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -337,7 +338,10 @@ class Claim:
     high: Decimal | None
     stated: str  # as written
     relative: bool = False  # a CHANGE in per cent
-    base: LinExpr | None = None  # SHARE: the whole (None: the form's total of the part)
+    #: SHARE: the whole named ("占收到申请总数的…"), or totals stated before it in the sentence,
+    #: any of which may be meant besides the form's total of the part
+    bases: tuple[LinExpr, ...] = ()
+    named: bool = False
     parts: tuple[Claim, ...] = field(default=())  # SUM: the parts listed
 
     @property
@@ -404,7 +408,8 @@ def _bind(sentence: str, said: list[Said], figures: list[Figure]) -> dict[int, F
         ):
             bound[i] = first
             used.add(first.start)
-    # terms said together ("行政复议和行政诉讼2件"): a figure with 各 is each one's, else nobody's
+    # terms said together ("行政复议和行政诉讼各1件"): a figure with 各 is each one's, with 共 their
+    # sum's ("行政复议和行政诉讼共16件", the last term standing for them all), else nobody's
     for i in sorted(bound):
         run = _coordinated(sentence, said, i)
         if len(run) > 1:
@@ -414,7 +419,21 @@ def _bind(sentence: str, said: list[Said], figures: list[Figure]) -> dict[int, F
                     bound[j] = figure
                 else:
                     bound.pop(j, None)
+            if figure.total and not figure.each:
+                lead, last = said[run[0]], said[i]
+                together = _plus([said[j].expr for j in run])
+                if together is not None:
+                    said[i] = dataclasses.replace(last, expr=together, written=sentence[lead.start : last.end])
+                    bound[i] = figure
     return bound
+
+
+def _plus(exprs: Sequence[LinExpr]) -> LinExpr | None:
+    """The sum of expressions over different cells (None when a cell is in two)."""
+    terms = [t for e in exprs for t in e.terms]
+    if len({t.id for t in terms}) != len(terms):
+        return None
+    return LinExpr(tuple(terms), sum((e.constant for e in exprs), ZERO))
 
 
 def _coordinated(sentence: str, said: list[Said], i: int) -> list[int]:
@@ -537,12 +556,26 @@ def _figure_claims(
                 low, high = (-high if high is not None else None), (-low if low is not None else None)
             yield Claim(Kind.CHANGE, sentence, f.start, f.end, owner, owner.expr, low, high, f.text, relative)
         elif f.share and owner is not None and not f.change:
-            base = None
+            bases: tuple[LinExpr, ...] = ()
             if f.share_words is not None:
                 named = [s for s in said if f.share_words[0] <= s.start and s.end <= f.share_words[1]]
-                base = named[-1].expr if named else None
+                bases = (named[-1].expr,) if named else ()
                 owner = _nearest(said, f.share_words[0]) or owner
-            yield Claim(Kind.SHARE, sentence, f.start, f.end, owner, owner.expr, f.low, f.high, f.text, base=base)
+            if not bases:  # the form's whole, or a total stated before it in the sentence
+                bases = tuple(v.expr for v in values if v.end <= f.start and v.said is not owner)
+            yield Claim(
+                Kind.SHARE,
+                sentence,
+                f.start,
+                f.end,
+                owner,
+                owner.expr,
+                f.low,
+                f.high,
+                f.text,
+                bases=bases,
+                named=f.share_words is not None and len(bases) == 1,
+            )
         elif f.total and f.exact:
             parts = [v for v in values if v.end <= f.start and v.said is not None]
             if len(parts) >= 2:

@@ -128,7 +128,7 @@ def check_text(tables: Tables) -> tuple[list[Diagnostic], list[str]]:
 
 
 def _cells(claim: Claim) -> list[str]:
-    exprs = [claim.expr, *(p.expr for p in claim.parts), *([claim.base] if claim.base else [])]
+    exprs = [claim.expr, *(p.expr for p in claim.parts), *claim.bases]
     return [t.id for e in exprs for t in e.terms]
 
 
@@ -256,28 +256,36 @@ def _whole(form: Form, expr: LinExpr) -> LinExpr | None:
 
 
 def _share(tables: Tables, claim: Claim) -> _Finding | None:
-    base = claim.base or _whole(tables.form, claim.expr)
-    if base is None:
+    """A percentage: the part over the whole named, else over the form's total of the part or
+    a total stated before it in the sentence ("收到申请95件，其中予以公开40件，占42.1%"): it is
+    wrong only when no whole it may mean gives it."""
+    whole = _whole(tables.form, claim.expr)
+    bases = list(claim.bases) if claim.named else [*([whole] if whole else []), *claim.bases]
+    if not bases:
         return None
     part_low, part_high = tables.range(claim.expr)
-    base_low, base_high = tables.range(base)
-    if part_low is None or part_low != part_high or base_low is None or base_low != base_high:
-        return _undecided(tables, claim, LinExpr((*claim.expr.terms, *base.terms), Decimal(0)))
-    if base_low == 0:
-        return None
-    ratio = part_low / base_low * HUNDRED
-    if _contradicts(claim.low, claim.high, ratio, ratio) is False:
-        return None
-    shown = _percent(ratio, claim.stated)
+    shown: tuple[Decimal, Decimal, LinExpr] | None = None
+    for base in bases:
+        base_low, base_high = tables.range(base)
+        if part_low is None or part_low != part_high or base_low is None or base_low != base_high:
+            return _undecided(tables, claim, LinExpr((*claim.expr.terms, *base.terms), Decimal(0)))
+        if base_low == 0:
+            return None
+        ratio = part_low / base_low * HUNDRED
+        if _contradicts(claim.low, claim.high, ratio, ratio) is False:
+            return None
+        shown = shown or (ratio, base_low, base)
+    assert shown is not None and part_low is not None
+    ratio, base_value, base = shown
     return _Finding(
         "C416",
         {
             "words": claim.words,
             "stated": claim.stated,
             "part": format_number(part_low),
-            "whole": format_number(base_low),
+            "whole": format_number(base_value),
             "whole_name": _cells_text(tables, base),
-            "ratio": shown,
+            "ratio": _percent(ratio, claim.stated),
         },
         _cell_list(tables, LinExpr((*claim.expr.terms, *base.terms), Decimal(0))),
     )
