@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,17 @@ def test_the_provincial_variant_in_the_docs_adds_its_terms(tmp_path: Path) -> No
     assert said(form, data, None, f"其中自然人提出申请{natural}件。") == []
     (wrong,) = said(form, data, None, f"其中自然人提出申请{natural + 1}件。")
     assert wrong.code == "C411" and wrong.args["figure"] == f"{natural + 1}件"
+
+
+def test_explain_terms_lists_a_forms_terms_and_the_claim_kinds(run_cli: Callable[..., Any]) -> None:
+    result = run_cli("explain", "terms", "--form", "gov-disclosure-2021")
+    assert result.exit_code == 0
+    assert all(code in result.stdout for code in ("C411", "C415", "C416", "C417", "C418", "C419"))
+    # every term of the form, by its first wording, with the cells it states
+    assert all(term.words[0] in result.stdout for term in _form("gov-disclosure-2021").terms)
+    assert "予以公开（件）= 三、本年度办理结果 > （一）予以公开 / 总计" in result.stdout.replace(
+        "、全部公开、同意公开", ""
+    )
+    english = run_cli("explain", "terms", "--lang", "en")
+    assert english.exit_code == 0 and "provincial variant" in english.stdout
+    assert run_cli("explain", "terms", "--form", "no-such-form").exit_code == 2
