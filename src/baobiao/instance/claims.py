@@ -12,8 +12,7 @@ The kinds of claim (:class:`Kind`):
 - VALUE: "受理政府信息公开申请95件": the term's figure. Approximate words make it a range
   (:func:`read_figures`).
 - SUM: "予以公开40件、部分公开12件…，共57件": the parts listed before a bare 共/合计 add up
-  to it (when they are parts of one total of the form; when they are all its parts, the total
-  is also a VALUE claim on that total).
+  to it (when they are parts of one total of the form, or of a term that adds cells).
 - SHARE: "占42.1%": the term's figure over its whole (named: "占收到申请总数的…"; else the
   form's total the term is a part of), within one unit of the last decimal written.
 - CHANGE: "同比增长18.75%", "较上年增加15件", "与上年持平": against last year's data.
@@ -24,6 +23,7 @@ The kinds of claim (:class:`Kind`):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +75,7 @@ _BEFORE = (
     ("under", ("不足", "不到", "少于", "低于", "不超过")),
 )
 _AFTER = {"左右": "about", "上下": "about", "以上": "over", "以下": "under"}
-_CHANGE = re.compile(r"(增加|增长|上升|提高|提升|多|减少|下降|降低|少)了?$")
+_CHANGE = re.compile(r"(?:(增加|增长|上升|提高|提升|减少|下降|降低)|(?:比|较)[^，。；]{0,8}?(多|少))了?$")
 _DOWN = ("减少", "下降", "降低", "少")
 _SAME = re.compile(r"(同比|较上年|比上年|与上年|和上年)[^，。；]{0,4}?(持平|相同|相当)")
 _TOTAL = re.compile(r"(?:共计|合计|总计|总共|共)(?:为|达|是)?$")
@@ -195,7 +195,7 @@ def read_figures(sentence: str) -> list[Figure]:
                 low,
                 high,
                 exact,
-                change=(-1 if change.group(1) in _DOWN else 1) if change else 0,
+                change=(-1 if (change.group(1) or change.group(2)) in _DOWN else 1) if change else 0,
                 total=bool(_TOTAL.search(before)),
                 share=share is not None and not change,
                 each=bool(_EACH.search(before)),
@@ -226,19 +226,11 @@ class Said:
         return self.written or self.term.name
 
 
-def _wording(words: str) -> re.Pattern[str]:
+@functools.cache
+def _pattern(words: str) -> re.Pattern[str]:
+    """A wording as a pattern: "…" holds up to _GAP characters of the clause."""
     pieces = [re.escape(p) for p in words.split("…") if p]
     return re.compile(f"[^，。；,]{{0,{_GAP}}}?".join(pieces))
-
-
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
-def _pattern(words: str) -> re.Pattern[str]:
-    found = _PATTERNS.get(words)
-    if found is None:
-        found = _PATTERNS[words] = _wording(words)
-    return found
 
 
 def _clause_of(sentence: str, at: int) -> tuple[int, int]:
