@@ -137,9 +137,10 @@ def test_narrative_figures_come_from_the_table(run_cli: Run, tmp_path: Path) -> 
     [
         ('"共收到申请{{ recieved }}件"', "R502"),
         ('"共收到申请{{ new.total 件"', "R501"),
-        ("\"{{ ''.__class__.__mro__ }}\"", "R503"),
+        ("\"{{ ''.__class__.__mro__ }}\"", "R501"),
+        ('"{% for i in range(9) %}{{ i }}{% endfor %}"', "R503"),
     ],
-    ids=["unknown-id", "unclosed", "python-internals"],
+    ids=["unknown-id", "unclosed", "python-internals", "statement"],
 )
 def test_a_bad_figure_in_the_narrative_fails_the_check(run_cli: Run, tmp_path: Path, paragraph: str, code: str) -> None:
     data = _with_paragraph(tmp_path, paragraph)

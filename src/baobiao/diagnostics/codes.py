@@ -1084,9 +1084,18 @@ _ALL = [
         "R503",
         "narrative-unsafe",
         E,
-        {"zh": "正文里的表达式不被允许", "en": "an expression in the narrative is not allowed"},
-        {"zh": "正文里只能引用数字并做加减。", "en": "the narrative may only use figures and add them up."},
-        {"zh": "正文在沙箱中处理，不能访问程序内部。", "en": "The narrative is rendered in a sandbox."},
+        {"zh": "正文里不能写 {{% %}} 或 {{# #}}", "en": "the narrative may not hold {{% %}} or {{# #}}"},
+        {
+            "zh": "正文里只能用 {{{{ }}}} 引用表中数字，并做加减乘除，如 {{{{ weibo + wechat }}}}。",
+            "en": "the narrative may only state figures with {{{{ }}}}, with + - * /, e.g. {{{{ weibo + wechat }}}}.",
+        },
+        {
+            "zh": "数据文件里的正文不是模板：{{{{ }}}} 只能写编号、数字、加减乘除和括号，后面可加 | round(1)、| percent(1)、"
+            "| thousands；不能写语句、循环或调用，数据文件不能执行任何东西。",
+            "en": "The narrative in a data file is not a template: {{{{ }}}} holds ids, numbers, + - * / and "
+            "parentheses, optionally followed by | round(1), | percent(1) or | thousands; no statements, loops or "
+            "calls, so a data file can run nothing.",
+        },
     ),
     _c(
         "R504",
