@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from baobiao.report.env import bounded_output, within_budget
 from baobiao.report.text_table import DEFAULT_WIDTH
 
 
@@ -25,7 +26,8 @@ Backend = Callable[[SandboxedEnvironment, dict[str, Any], Options], bytes]
 
 def _jinja(name: str) -> Backend:
     def render(env: SandboxedEnvironment, context: dict[str, Any], options: Options) -> bytes:
-        text = env.get_template(name).render(**context, text_width=options.text_width)
+        template = env.get_template(name)
+        text = within_budget(lambda: bounded_output(template.generate(**context, text_width=options.text_width)))
         return text.encode("utf-8")
 
     return render
@@ -34,7 +36,7 @@ def _jinja(name: str) -> Backend:
 def _docx(env: SandboxedEnvironment, context: dict[str, Any], options: Options) -> bytes:
     from baobiao.report.docx import render_docx
 
-    return render_docx(env, context)
+    return within_budget(lambda: render_docx(env, context))
 
 
 BACKENDS: dict[str, tuple[str, Backend]] = {
