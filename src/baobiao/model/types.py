@@ -272,11 +272,12 @@ def _suffixes(paths: Mapping[str, tuple[str, ...]], keep: int = 1) -> dict[str, 
     from baobiao.labels import bare
 
     out: dict[str, str] = {}
-    longest = max((len(p) for p in paths.values()), default=0)
-    counts = [Counter(tuple(bare(x) for x in p[-n:]) for p in paths.values()) for n in range(1, longest + 1)]
+    bared = {key: tuple(bare(x) for x in path) for key, path in paths.items()}  # each label once
+    longest = max((len(p) for p in bared.values()), default=0)
+    counts = [Counter(p[-n:] for p in bared.values()) for n in range(1, longest + 1)]
     for key, path in paths.items():
         n = min(keep, len(path))
-        while n < len(path) and counts[n - 1][tuple(bare(x) for x in path[-n:])] > 1:
+        while n < len(path) and counts[n - 1][bared[key][-n:]] > 1:
             n += 1
         out[key] = " > ".join(path[-n:])
     return out
