@@ -48,3 +48,12 @@ def test_changes_totals_and_shares_are_told_apart() -> None:
     assert change.change == -1 and not change.total
     assert total.total and not total.change
     assert share.share and share.kind == "percent"
+
+
+def test_long_runs_of_digits_or_numerals_are_read_in_linear_time() -> None:
+    import time
+
+    start = time.perf_counter()
+    for text in ("一" * 2000 + "件", "1" * 2000 + "件", "1," * 1000 + "件", "十百千" * 700):
+        assert read_figures(text) == []  # no number that long is a figure
+    assert time.perf_counter() - start < 0.5

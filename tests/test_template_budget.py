@@ -20,6 +20,7 @@ HOSTILE = {
     "list-product": "{{ ([1] * 100000) * 100000 }}",
     "power": "{{ 9 ** 99999999 }}",
     "long-output": "{% for i in range(100000) %}{{ 'y' * 1000 }}{% endfor %}",
+    "macro-recursion": "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
     "macro-loop": "{% macro m(n) %}{% for i in range(100000) %}{{ n }}{% endfor %}{% endmacro %}"
     "{% for i in range(100000) %}{{ m(i) | length }}{% endfor %}",
 }

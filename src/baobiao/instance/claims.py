@@ -64,7 +64,8 @@ _PLACES = {"十": 10, "百": 100, "千": 1000}
 
 _UNIT_RE = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _FIGURE = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+    r"(?<![\d.,零〇一二两三四五六七八九十百千])"  # a whole number, not the end of a longer one
+    r"(?P<num>\d{1,3}(?:,\d{3}){1,5}(?:\.\d{1,8})?|\d{1,16}(?:\.\d{1,8})?|[零〇一二两三四五六七八九十百千]{1,12})"
     r"(?P<mult>[万亿千百](?!元))?(?P<more>余|多)?(?P<unit>" + _UNIT_RE + r")(?P<post>左右|以上|以下|上下)?"
 )
 #: words before a figure that make it a range: (how, words)
@@ -82,6 +83,8 @@ _TOTAL = re.compile(r"(?:共计|合计|总计|总共|共)(?:为|达|是)?$")
 _SHARE = re.compile(r"(占比|比例为?|比重为?|占)([^，。；]{0,20}?)$")
 _EACH = re.compile(r"各$")
 
+#: characters of the longest sentence read for claims
+MAX_SENTENCE = 2000
 _SENTENCE = re.compile(r"[^。；！？!?;\n]+")
 _CLAUSE_BREAK = "，,"
 _GAP = 10  # characters between the words of a wording with "…"
@@ -441,11 +444,13 @@ def _coordinated(sentence: str, said: list[Said], i: int) -> list[int]:
 
 
 def read_claims(text: str, terms: Sequence[NarrativeTerm]) -> Iterator[Claim]:
-    """The claims of a text about the figures of the given terms."""
+    """The claims of a text about the figures of the given terms. A "sentence" longer than
+    MAX_SENTENCE characters (a table pasted as text, not prose) is not read."""
     if not terms:
         return
     for m in _SENTENCE.finditer(text):
-        yield from _sentence_claims(m.group(0), terms)
+        if len(m.group(0)) <= MAX_SENTENCE:
+            yield from _sentence_claims(m.group(0), terms)
 
 
 def _sentence_claims(sentence: str, terms: Sequence[NarrativeTerm]) -> Iterator[Claim]:

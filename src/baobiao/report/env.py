@@ -95,6 +95,8 @@ def within_budget(render: Callable[[], T], seconds: float | None = None) -> T:
     watchdog.start()
     try:
         return render()
+    except RecursionError as exc:  # a macro calling itself
+        raise RenderBudgetExceeded("模板递归太深 / the template recurses too deep") from exc
     except RenderBudgetExceeded as exc:
         if not fired:
             raise
