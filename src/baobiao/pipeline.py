@@ -21,7 +21,8 @@ from baobiao.model import Form
 from baobiao.model.compile import compile_spec
 from baobiao.model.extend import edits_without_base, merge
 from baobiao.model.lint import contradictions
-from baobiao.report.backends import BACKENDS, Options, write_atomically
+from baobiao.outputs import Inputs, OutputFailed, failure, refusal, write_output
+from baobiao.report.backends import BACKENDS, Options
 from baobiao.report.context import RenderInput, build_context, describe_findings
 from baobiao.report.env import TEMPLATE_ERRORS, environment, template_dirs, template_error
 from baobiao.report.text_table import DEFAULT_WIDTH
@@ -272,8 +273,17 @@ def render_report(
 ) -> RenderResult:
     """Check a data file, then write the report in each target format. With errors nothing is
     written, unless ``draft``: then the report is marked and lists the findings. All outputs
-    are rendered before any is written; each is written atomically; inputs are never
-    overwritten."""
+    are rendered before any is written; each is written atomically. ``out_dir`` (created when
+    missing) and the files in it must pass baobiao.outputs.refusal: never an input (the data
+    file, ``protected`` files such as the spec, files of ``templates``), a device or a pipe;
+    they are refused before the data is read."""
+    inputs = Inputs.of((path, *protected), (templates,))
+    files = [out_dir / f"{path.stem}{BACKENDS[name][0]}" for name in targets]
+    refused = [d for d in [refusal(out_dir, inputs, folder=True)] if d is not None]
+    if not refused and out_dir.is_dir():
+        refused = [d for target in files if (d := refusal(target, inputs)) is not None]
+    if refused:
+        return RenderResult(Report(str(path), tuple(refused)), ())
     result = check_data(form, path, spec_sources)  # checks the narrative's claims too
     findings = list(result.report.diagnostics)
     instance = result.instance
@@ -287,21 +297,8 @@ def render_report(
         return RenderResult(Report(result.report.path, sorted_diagnostics(findings), result.sources), ())
     dirs = template_dirs([form.id], templates)
     outputs: list[tuple[Path, bytes]] = []
-    inputs = {p.resolve() for p in (path, *protected)}
-    for name in targets:
+    for name, target in zip(targets, files, strict=True):
         suffix, backend = BACKENDS[name]
-        target = out_dir / f"{path.stem}{suffix}"
-        if target.resolve() in inputs:
-            findings.append(
-                diag(
-                    "F006",
-                    None,
-                    path=str(target),
-                    reason="输入文件不会被覆盖",
-                    reason_en="an input file is never overwritten",
-                )
-            )
-            continue
         try:
             # a fresh environment each: docxtpl switches autoescaping on in the one it is given
             outputs.append((target, backend(environment(dirs), context, Options(text_width=text_width))))
@@ -310,13 +307,16 @@ def render_report(
     report = Report(result.report.path, sorted_diagnostics(findings), result.sources)
     if len(outputs) != len(targets):
         return RenderResult(report, ())
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return RenderResult(Report(report.path, (*report.diagnostics, failure(out_dir, exc)), report.sources), ())
     written: list[Path] = []
     for target, data in outputs:
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, data)
-        except OSError as exc:
-            failure = diag("F006", None, path=str(target), reason=exc.strerror or type(exc).__name__)
-            return RenderResult(Report(report.path, (*report.diagnostics, failure), report.sources), tuple(written))
+            write_output(target, data)
+        except OutputFailed as exc:
+            failed = (*report.diagnostics, exc.diagnostic)
+            return RenderResult(Report(report.path, failed, report.sources), tuple(written))
         written.append(target)
     return RenderResult(report, tuple(written))

@@ -1,17 +1,16 @@
 """Back-ends, by name: each turns the render context into the bytes of one output file.
-Written atomically (a temporary file in the target folder, then renamed)."""
+Written atomically (a temporary file in the target folder, then renamed) and never over an
+input: baobiao.outputs is the one home of writing (``write_atomically`` is re-exported here)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from baobiao.outputs import write_atomically as write_atomically
 from baobiao.report.env import bounded_output, within_budget
 from baobiao.report.text_table import DEFAULT_WIDTH
 
@@ -45,24 +44,3 @@ BACKENDS: dict[str, tuple[str, Backend]] = {
     "html": (".html", _jinja("report.html.j2")),
     "txt": (".txt", _jinja("report.txt.j2")),
 }
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that it is either complete or untouched (mode as for a new file)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
