@@ -1,13 +1,44 @@
-"""Source text: reading files safely, line index and spans."""
+"""Source text: reading files safely, line index and spans; text that must not reach a
+terminal or an encoder (control characters, lone surrogates) and how it is shown escaped."""
 
 from __future__ import annotations
 
 import bisect
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Inputs larger than this are refused before parsing (specs and data files are small).
+#: Inputs larger than this are refused before parsing (specs and data files are small). At
+#: most this many bytes and one more are ever read, so devices and pipes are bounded too.
 MAX_INPUT_BYTES = 8 * 1024 * 1024
+#: A text (a YAML scalar, a workbook cell) longer than this is not read (Excel's own limit is
+#: 32,767 characters a cell; a report's longest paragraph is a few thousand).
+MAX_TEXT_CHARS = 100_000
+
+#: C0 control characters other than tab and line feed, DEL and the C1 controls (ESC [ ... and
+#: CSI would drive a terminal; most are not even allowed in XML).
+CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+#: Lone surrogates (no encoder accepts them) and the noncharacters U+FFFE, U+FFFF (XML does not):
+#: not text.
+SURROGATES = "\ud800-\udfff\ufffe\uffff"
+#: Either: what is never printed or encoded as it is.
+UNSAFE = re.compile(f"[{CONTROL_CHARS}{SURROGATES}]")
+_NEWLINE = re.compile("\n")
+
+
+def escape_unsafe(text: str) -> str:
+    """``text`` with control characters and lone surrogates written as escapes (``\\x1b``,
+    ``\\udc80``), so that it can be printed and encoded; other text is unchanged."""
+    if UNSAFE.search(text) is None:
+        return text
+    return UNSAFE.sub(_escape_one, text)
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +71,7 @@ class Source:
 
     def __post_init__(self) -> None:
         starts = [0]
-        for i, ch in enumerate(self.text):
-            if ch == "\n":
-                starts.append(i + 1)
+        starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
         object.__setattr__(self, "_starts", tuple(starts))
 
     def line_text(self, line: int) -> str:
@@ -76,16 +105,22 @@ class ReadError(Exception):
         self.params = params
 
 
-def read_source(path: Path, display_name: str | None = None) -> Source:
-    """Read a UTF-8 file (a BOM is tolerated). Raises :class:`ReadError`."""
+def read_source(path: Path, display_name: str | None = None, limit: int = MAX_INPUT_BYTES) -> Source:
+    """Read a UTF-8 file (a BOM is tolerated) of at most ``limit`` bytes. Raises
+    :class:`ReadError`. The limit holds for devices and pipes as well (``/dev/zero``): at most
+    ``limit + 1`` bytes are read, whatever the file claims its size is."""
     name = display_name or str(path)
     try:
         if path.is_dir():
             raise ReadError("F001", path=name, reason="is a directory")
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise ReadError("F003", path=name, size=str(size), limit=str(MAX_INPUT_BYTES))
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            regular = stat.S_ISREG(info.st_mode)
+            if regular and info.st_size > limit:
+                raise _too_large(name, info.st_size, limit)
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large(name, info.st_size if regular else None, limit)
     except FileNotFoundError:
         raise ReadError("F001", path=name, reason="not found") from None
     except PermissionError:
@@ -95,9 +130,16 @@ def read_source(path: Path, display_name: str | None = None) -> Source:
     return decode_source(data, name)
 
 
-def decode_source(data: bytes, name: str) -> Source:
-    if len(data) > MAX_INPUT_BYTES:
-        raise ReadError("F003", path=name, size=str(len(data)), limit=str(MAX_INPUT_BYTES))
+def _too_large(name: str, size: int | None, limit: int) -> ReadError:
+    """F003; ``size`` None when it is not known (a device or a pipe: more than the limit)."""
+    if size is None or size <= limit:
+        return ReadError("F003", path=name, size=f"超过 {limit}", size_en=f"over {limit}", limit=str(limit))
+    return ReadError("F003", path=name, size=str(size), limit=str(limit))
+
+
+def decode_source(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> Source:
+    if len(data) > limit:
+        raise _too_large(name, len(data), limit)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

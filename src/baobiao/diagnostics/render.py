@@ -2,6 +2,10 @@
 
 Diagnostics carry message parameters, not text; the text is made here, in the user's
 language. An argument ``x_en`` overrides ``x`` in English.
+
+Whatever came from an input (a key, a label, a file name, a source line) may hold control
+characters or lone surrogates; every renderer shows them escaped (``\\x1b``, ``\\udc80``), so
+that nothing an input holds drives the terminal or fails an encoder.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from wcwidth import wcswidth
 from baobiao import __version__
 from baobiao.diagnostics.codes import CODES, PHRASES
 from baobiao.diagnostics.core import Diagnostic, Report, Severity
-from baobiao.source import Source, Span
+from baobiao.source import Source, Span, escape_unsafe
 
 JSON_SCHEMA_VERSION = 1
 EXCERPT_WIDTH = 160  # characters of a source line shown in an excerpt
@@ -29,12 +33,27 @@ class _Args(dict[str, object]):
         return "{" + key + "}"
 
 
+def _safe(value: object) -> object:
+    return escape_unsafe(value) if isinstance(value, str) else value
+
+
+def _escaped(value: Any) -> Any:
+    """Every string in a JSON-ready value escaped (see the module's docstring)."""
+    if isinstance(value, str):
+        return escape_unsafe(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(v) for v in value]
+    return value
+
+
 def _args(args: Mapping[str, object], lang: str) -> _Args:
-    out = _Args({k: v for k, v in args.items() if not k.endswith("_en")})
+    out = _Args({k: _safe(v) for k, v in args.items() if not k.endswith("_en")})
     if lang != "zh":
         for k, v in args.items():
             if k.endswith(f"_{lang}"):
-                out[k[: -len(lang) - 1]] = v
+                out[k[: -len(lang) - 1]] = _safe(v)
     return out
 
 
@@ -50,7 +69,7 @@ def hint(d: Diagnostic, lang: str) -> str:
 
 def phrase(key: str, lang: str, **args: object) -> str:
     text = PHRASES[key]
-    return text.get(lang, text["en"]).format_map(_Args(args))
+    return text.get(lang, text["en"]).format_map(_Args({k: _safe(v) for k, v in args.items()}))
 
 
 # -- human -----------------------------------------------------------------------------------
@@ -72,16 +91,16 @@ def _snippet(source: Source, spans: Sequence[tuple[Span, str, bool]], style: Cal
         on_line = [s for s, _, _ in spans if s.line == n]
         offset = max(0, min(s.column for s in on_line) - 1 - EXCERPT_CONTEXT) if len(full) > EXCERPT_WIDTH else 0
         text = full[offset : offset + EXCERPT_WIDTH]
-        shown = ("…" if offset else "") + text + ("…" if offset + EXCERPT_WIDTH < len(full) else "")
+        shown = ("…" if offset else "") + escape_unsafe(text) + ("…" if offset + EXCERPT_WIDTH < len(full) else "")
         lead = 1 if offset else 0
         out.append(f"{style(str(n).rjust(gutter), fg='blue')} {style('|', fg='blue')} {shown}")
         for span, label, primary in spans:
             if span.line != n:
                 continue
             column = span.column - offset
-            start = lead + _width(text[: column - 1])
+            start = lead + _width(escape_unsafe(text[: column - 1]))
             end_col = (span.end_column - offset) if span.end_line == span.line else len(text) + 1
-            width = max(1, _width(text[column - 1 : max(column, end_col) - 1]))
+            width = max(1, _width(escape_unsafe(text[column - 1 : max(column, end_col) - 1])))
             mark = ("^" if primary else "-") * width
             colour = "red" if primary else "blue"
             caret = style(f"{' ' * start}{mark}{' ' + label if label else ''}", fg=colour)
@@ -123,9 +142,9 @@ def _human_one(d: Diagnostic, sources: Mapping[str, Source], lang: str, style: C
     lines = [f"{head}{style(': ' + message(d, lang), bold=True)}"]
     arrow = style("-->", fg="blue")
     if d.span is not None:
-        lines.append(f"  {arrow} {d.span.file}:{d.span.line}:{d.span.column}")
+        lines.append(f"  {arrow} {escape_unsafe(d.span.file)}:{d.span.line}:{d.span.column}")
     elif d.data_path:
-        lines.append(f"  {arrow} {d.data_path}")
+        lines.append(f"  {arrow} {escape_unsafe(d.data_path)}")
     by_file: dict[str, list[tuple[Span, str, bool]]] = {}
     if d.span is not None:
         by_file[d.span.file] = [(d.span, "", True)]
@@ -135,19 +154,19 @@ def _human_one(d: Diagnostic, sources: Mapping[str, Source], lang: str, style: C
     for file, spans in by_file.items():
         if d.span is None or file != d.span.file:
             first = spans[0][0]
-            lines.append(f"  {style(':::', fg='blue')} {file}:{first.line}:{first.column}")
+            lines.append(f"  {style(':::', fg='blue')} {escape_unsafe(file)}:{first.line}:{first.column}")
         source = sources.get(file)
         if source is not None:
             lines.extend(_snippet(source, spans, style))
     eq = style("=", fg="blue")
     if d.rule is not None:
         rule_word = "规则" if lang == "zh" else "rule"
-        lines.append(f"  {eq} {rule_word}: {d.rule.id}（{d.rule.description}）")
+        lines.append(f"  {eq} {rule_word}: {escape_unsafe(d.rule.id)}（{escape_unsafe(d.rule.description)}）")
     if d.cells and (d.rule is not None or len(d.cells) > 1):
         lines.append(f"  {eq} {phrase('cells', lang)}:")
         for cell in d.cells:
             shown = cell.value if cell.value is not None else ("空白" if lang == "zh" else "blank")
-            lines.append(f"      {cell.path} [{cell.id}] = {shown}")
+            lines.append(f"      {escape_unsafe(f'{cell.path} [{cell.id}] = {shown}')}")
     hint_text = hint(d, lang)
     if hint_text:
         head_line, *rest = hint_text.split("\n")
@@ -183,7 +202,8 @@ def render_summary(reports: Sequence[Report], lang: str = "zh") -> str:
 
 
 def diagnostic_json(d: Diagnostic, lang: str) -> dict[str, object]:
-    return {
+    """One diagnostic as JSON-ready data, every string escaped (it can always be encoded)."""
+    found: dict[str, object] = {
         "code": d.code,
         "name": CODES[d.code].name,
         "severity": d.severity.value,
@@ -199,6 +219,7 @@ def diagnostic_json(d: Diagnostic, lang: str) -> dict[str, object]:
         ],
         "group": d.group,
     }
+    return dict(_escaped(found))
 
 
 def render_json(reports: Sequence[Report], lang: str = "zh", color: bool = False) -> str:
@@ -224,7 +245,7 @@ def render_json(reports: Sequence[Report], lang: str = "zh", color: bool = False
             "warnings": sum(r.warnings for r in reports),
         },
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    return json.dumps(_escaped(doc), ensure_ascii=False, indent=2)
 
 
 def render_short(reports: Sequence[Report], lang: str = "zh", color: bool = False) -> str:
@@ -234,6 +255,7 @@ def render_short(reports: Sequence[Report], lang: str = "zh", color: bool = Fals
     for report in reports:
         for d in report.diagnostics:
             where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span else f"{report.path}:{d.data_path or ''}"
+            where = escape_unsafe(where)
             sev = phrase(d.severity.value, lang) if lang == "zh" else d.severity.value
             out.append(f"{where}: {sev}[{d.code}]: {message(d, lang)}")
     return "\n".join(out)

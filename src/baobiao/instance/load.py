@@ -148,8 +148,8 @@ class _Loader:
     # -- top level ----------------------------------------------------------------------
     def load(self) -> Instance | None:
         root, problems = load_yaml(self.source)
-        if problems:
-            self.problems.extend(problems)
+        self.problems.extend(problems)  # text cleaned of bad characters is still read
+        if root is None and problems:
             return None
         if not isinstance(root, YMap):
             span = root.span if root is not None else None

@@ -4,6 +4,16 @@ size, every scalar kept as the text that was written (so numbers stay exact), po
 PyYAML's event parser is iterative; the tree is built here from its events with an explicit
 stack, so hostile nesting cannot exhaust the Python stack, and nothing is ever constructed
 from a tag.
+
+Events come from libyaml (PyYAML's C parser, some 30 times faster than its Python one, and
+linear: an 8 MiB file in well under a second). When libyaml finds a file malformed, a file of
+up to :data:`PY_REPARSE_CHARS` characters is parsed again by the Python parser, whose
+messages the typing slips below are written against; a longer one is reported with libyaml's
+position and its problem put in the Python parser's words where they differ.
+
+Every scalar goes through :func:`baobiao.instance.values.checked_text`: lone surrogates (a YAML
+escape such as "\\udc80"), control characters ("\\x1b[31m") and over-long texts are findings
+at the scalar, and the text passed on is made safe.
 """
 
 from __future__ import annotations
@@ -14,10 +24,22 @@ from dataclasses import dataclass
 import yaml
 
 from baobiao.diagnostics.core import Diagnostic, diag
-from baobiao.source import Source, Span
+from baobiao.instance.values import MAX_TEXT_FINDINGS, checked_text, quote
+from baobiao.source import MAX_TEXT_CHARS, UNSAFE, Source, Span
 
 MAX_DEPTH = 16
-MAX_EVENTS = 500_000
+MAX_EVENTS = 200_000  # parser events (a data file has a few thousand)
+#: A malformed file up to this long is parsed again by PyYAML's Python parser (about a second),
+#: for its messages and the typing slips; a longer one keeps libyaml's position.
+PY_REPARSE_CHARS = 256 * 1024
+_C_LOADER: type | None = getattr(yaml, "CSafeLoader", None)  # None where libyaml is not built in
+# libyaml's words for a problem -> the Python parser's, where the slips below look for them
+_C_PROBLEMS = {
+    "mapping values are not allowed in this context": "mapping values are not allowed here",
+    "block sequence entries are not allowed in this context": "sequence entries are not allowed here",
+    "found a tab character that violates indentation": "found character '\\t' that cannot start any token",
+    "found a tab character where an indentation space is expected": "found character '\\t' that cannot start any token",
+}
 # YAML's plain types; other tags (python/object..., custom ones) are refused.
 _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -104,14 +126,16 @@ _LONE_DASH = re.compile(r"^([^#\n]*?:[ \t]+)-([ \t]*(?:#.*)?)$", re.MULTILINE)
 
 def load_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
     """Parse one YAML document into nodes, or report why not (naming the usual typing slips:
-    a full-width colon, a missing space after the colon, a wrong indent)."""
+    a full-width colon, a missing space after the colon, a wrong indent). The nodes come with
+    the findings about texts in them (D330-D332), which do not stop the reading; a file that
+    cannot be read gives no nodes."""
     text = source.text
-    root, problems, error = _load(source, text)
+    root, problems, error = _parse(source, text)
     if error is not None and error.problem == "sequence entries are not allowed here":
         dashed = _LONE_DASH.sub(r'\1"-"\2', text)
-        retry, retry_problems, retry_error = _load(source, dashed, dashes=True)
-        if not retry_problems:
-            return retry, []
+        retry, retry_problems, retry_error = _parse(source, dashed, dashes=True)
+        if retry_error is None and (retry is not None or not retry_problems):
+            return retry, retry_problems
         if retry_error is not None and _mark_line(retry_error) > _mark_line(error):
             # the dashes were fine; the file fails further down, maybe on a slip
             slip = _explain(dashed, retry_error)
@@ -126,37 +150,78 @@ def load_yaml(source: Source) -> tuple[YNode | None, list[Diagnostic]]:
     return root, problems
 
 
-def _load(
+def _parse(
     source: Source, text: str, dashes: bool = False
 ) -> tuple[YNode | None, list[Diagnostic], yaml.MarkedYAMLError | None]:
+    """:func:`_load` with libyaml, and again with the Python parser when libyaml finds ``text``
+    malformed and it is short enough (see the module's docstring)."""
+    if _C_LOADER is None:
+        return _load(source, text, dashes, yaml.SafeLoader)
+    found = _load(source, text, dashes, _C_LOADER)
+    root, problems, error = found
+    failed = error is not None or (root is None and any(d.code == "D301" for d in problems))
+    if failed and len(text) <= PY_REPARSE_CHARS:
+        return _load(source, text, dashes, yaml.SafeLoader)
+    return found
+
+
+def _load(
+    source: Source, text: str, dashes: bool = False, loader: type = yaml.SafeLoader
+) -> tuple[YNode | None, list[Diagnostic], yaml.MarkedYAMLError | None]:
     """Parse ``text`` (the source's, or with lone dashes quoted: ``dashes``, whose scalars are
-    then placed on the dash as written); a syntax error is also returned for :func:`_explain`."""
+    then placed on the dash as written); a syntax error is also returned for :func:`_explain`.
+    The problems are either why nothing was read (no nodes), or the findings about texts."""
     builder = _Builder(source)
     documents = 0
+    findings: list[Diagnostic] = []
+    name, scalar_event, add = source.name, yaml.ScalarEvent, builder.add
     try:
-        for count, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
+        for count, event in enumerate(yaml.parse(text, Loader=loader)):
             if count > MAX_EVENTS:
                 return (
                     None,
                     [
                         diag(
                             "D304",
-                            None,
+                            _span(source, event),  # where the limit is passed
                             problem=f"条目过多（超过 {MAX_EVENTS} 个）",
                             problem_en=f"too many entries (over {MAX_EVENTS})",
                         )
                     ],
                     None,
                 )
-            span = _span(source, event)
-            if isinstance(event, yaml.AliasEvent):
-                return None, [diag("D302", span, feature="别名 *", feature_en="alias *")], None
-            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                return None, [diag("D302", span, feature="锚点 &", feature_en="anchor &")], None
-            tag = getattr(event, "tag", None)
-            if tag and tag not in _STANDARD_TAGS:
-                return None, [diag("D302", span, feature=f"标签 {tag}", feature_en=f"tag {tag}")], None
-            if isinstance(event, yaml.DocumentStartEvent):
+            if type(event) is scalar_event:  # most events: on the shortest path
+                start, end = event.start_mark, event.end_mark
+                if start is not None and end is not None:
+                    line, column = start.line + 1, start.column + 1
+                    last = end.column + 1 if end.line == start.line and end.column > start.column else column + 1
+                    span = Span(name, line, column, line, last)
+                else:  # pragma: no cover - both parsers mark every event
+                    span = _span(source, event)
+                    line, column = span.line, span.column
+                if event.anchor is not None or (event.tag and event.tag not in _STANDARD_TAGS):
+                    return None, [_unsupported(event, span)], None
+                value = event.value
+                if dashes and value == "-" and source.line_text(line)[column - 1 : column] == "-":
+                    span = source.point(line, column)
+                if len(value) > MAX_TEXT_CHARS or UNSAFE.search(value) is not None:
+                    value, found = checked_text(value, span)
+                    if len(findings) < MAX_TEXT_FINDINGS:
+                        findings.extend(found)
+                add(YScalar(value, event.style not in (None, ""), span))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                builder.close()
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                span = _span(source, event)
+                if event.anchor is not None or (event.tag and event.tag not in _STANDARD_TAGS):
+                    return None, [_unsupported(event, span)], None
+                if len(builder.stack) >= MAX_DEPTH:
+                    return None, [diag("D303", span, limit=str(MAX_DEPTH))], None
+                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                builder.stack.append((kind, [], span))
+            elif isinstance(event, yaml.AliasEvent):
+                return None, [_unsupported(event, _span(source, event))], None
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     return (
@@ -164,33 +229,52 @@ def _load(
                         [
                             diag(
                                 "D304",
-                                span,
+                                _span(source, event),
                                 problem="只能有一个文档（去掉多余的 ---）",
                                 problem_en="one document only (remove the extra ---)",
                             )
                         ],
                         None,
                     )
-            elif isinstance(event, yaml.ScalarEvent):
-                if dashes and event.value == "-" and source.line_text(span.line)[span.column - 1 : span.column] == "-":
-                    span = source.point(span.line, span.column)
-                builder.add(YScalar(event.value, event.style not in (None, ""), span))
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if len(builder.stack) >= MAX_DEPTH:
-                    return None, [diag("D303", span, limit=str(MAX_DEPTH))], None
-                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                builder.stack.append((kind, [], span))
-            elif isinstance(event, yaml.CollectionEndEvent):
-                builder.close()
     except yaml.MarkedYAMLError as exc:
+        exc.problem = _C_PROBLEMS.get(str(exc.problem), exc.problem)
         zh, en = _problem(exc)
         mark = exc.problem_mark or exc.context_mark
         where = source.point(mark.line + 1, mark.column + 1) if mark else None
         return None, [diag("D301", where, problem=zh, problem_en=en)], exc
+    except yaml.reader.ReaderError:
+        return None, [_unacceptable(source, text)], None
     except yaml.YAMLError as exc:
         zh, en = _problem(exc)
         return None, [diag("D301", None, problem=zh, problem_en=en)], None
-    return builder.root, [], None
+    return builder.root, findings[:MAX_TEXT_FINDINGS], None
+
+
+def _unsupported(event: yaml.Event, span: Span) -> Diagnostic:
+    """D302 for an alias, an anchor or a tag other than YAML's standard ones."""
+    if isinstance(event, yaml.AliasEvent):
+        return diag("D302", span, feature="别名 *", feature_en="alias *")
+    if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+        return diag("D302", span, feature="锚点 &", feature_en="anchor &")
+    tag = quote(str(getattr(event, "tag", "")), 80)
+    return diag("D302", span, feature=f"标签 {tag}", feature_en=f"tag {tag}")
+
+
+def _unacceptable(source: Source, text: str) -> Diagnostic:
+    """D301 at the first character YAML does not accept in a file (a control character)."""
+    found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if found is None:  # pragma: no cover - the parsers refuse nothing else
+        return diag(
+            "D301", None, problem="文件中有不能出现的字符", problem_en="the file holds a character YAML refuses"
+        )
+    line, column = source.position(found.start())
+    char = quote(found.group(), 1)
+    return diag(
+        "D301",
+        source.point(line, column),
+        problem=f"第 {line} 行有不能出现的控制字符 {char}（请删去）",
+        problem_en=f"line {line} holds the control character {char}, which YAML does not allow (delete it)",
+    )
 
 
 # -- typing slips ---------------------------------------------------------------------------
@@ -315,8 +399,9 @@ def _corrected_parses(lines: list[str], last: int, fixed: dict[int, str]) -> boo
     head = "\n".join(fixed.get(n, line) for n, line in enumerate(lines[: last + 5], start=1)) + "\n"
     if len(head) > _CONFIRM_CHARS:
         return False
+    loader = _C_LOADER if _C_LOADER is not None and len(head) > PY_REPARSE_CHARS else yaml.SafeLoader
     try:
-        for count, _ in enumerate(yaml.parse(head, Loader=yaml.SafeLoader)):
+        for count, _ in enumerate(yaml.parse(head, Loader=loader)):
             if count > MAX_EVENTS:
                 return False
     except yaml.MarkedYAMLError as exc:

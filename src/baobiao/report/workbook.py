@@ -1,7 +1,12 @@
 """A fill-in Excel workbook from any form (`baobiao workbook`): one sheet per printed table,
 laid out as printed (merged headers, labels, units), labels locked and only the input cells
 open, each input cell validated (a non-negative whole number, or a decimal, or signed), and a
-核对 sheet that shows each total beside the sum of its parts as the person types."""
+核对 sheet that shows each total beside the sum of its parts as the person types.
+
+Every text written (labels, names, notes, rule descriptions) goes through
+instance.workbook.text_cell: a string cell, never a formula, whatever it starts with (a label
+"=HYPERLINK(…)" from a hostile spec stays text). The only formulas are the 核对 sheet's sums,
+which baobiao builds from cell addresses itself."""
 
 from __future__ import annotations
 
@@ -14,9 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from baobiao.instance.workbook import sheet_name
+from baobiao.instance.workbook import sheet_name, text_cell
 from baobiao.model import Form, RuleKind, Table
 from baobiao.report.layout import grid
+from baobiao.source import UNSAFE
 
 META_SHEET = "填表说明"
 CHECK_SHEET = "核对"
@@ -35,7 +41,7 @@ class Written:
 def _table_sheet(wb: Workbook, form: Form, table: Table, cells: dict[str, str]) -> None:
     ws: Worksheet = wb.create_sheet(sheet_name(table))
     g = grid(form, table, lambda _: "")
-    ws.cell(1, 1, table.label).font = Font(bold=True, size=13)
+    text_cell(ws, 1, 1, table.label).font = Font(bold=True, size=13)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, g.width))
     rows = [*g.header, *g.body]
     taken: set[tuple[int, int]] = set()
@@ -79,14 +85,14 @@ def _table_sheet(wb: Workbook, form: Form, table: Table, cells: dict[str, str]) 
             for dr in range(rs):
                 for dc in range(cs):
                     taken.add((r + dr, c + dc))
-            target = ws.cell(top + r, 1 + c)
+            target = ws.cell(top + r, 1 + c)  # an input cell (styled below), or a text:
             for dr in range(rs):
                 for dc in range(cs):
                     ws.cell(top + r + dr, 1 + c + dc).border = _BORDER
             if rs > 1 or cs > 1:
                 ws.merge_cells(start_row=top + r, start_column=1 + c, end_row=top + r + rs - 1, end_column=c + cs)
             if cell.cell_id is None:
-                target.value = "\n".join([cell.text, *cell.notes]) if cell.text or cell.notes else None
+                text_cell(ws, top + r, 1 + c, "\n".join([cell.text, *cell.notes]) if cell.text or cell.notes else None)
                 target.alignment = Alignment(
                     wrap_text=True,
                     vertical="center",
@@ -121,16 +127,15 @@ def _table_sheet(wb: Workbook, form: Form, table: Table, cells: dict[str, str]) 
 def _meta_sheet(wb: Workbook, form: Form) -> None:
     ws: Worksheet = wb.active
     ws.title = META_SHEET
-    ws["A1"] = f"{form.title}（{form.id}）"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = "在黄色格子里填写：数字只填数字，没有发生的填 0；空白不等于 0。各表的合计可在“核对”表中对照。"
+    text_cell(ws, 1, 1, f"{form.title}（{form.id}）").font = Font(bold=True, size=13)
+    text_cell(ws, 2, 1, "在黄色格子里填写：数字只填数字，没有发生的填 0；空白不等于 0。各表的合计可在“核对”表中对照。")
     for k, (field, label) in enumerate(META_FIELDS, start=4):
-        ws.cell(k, 1, label).font = Font(bold=True)
-        value = ws.cell(k, 2, form.id if field == "form" else None)
+        text_cell(ws, k, 1, label).font = Font(bold=True)
+        value = text_cell(ws, k, 2, form.id if field == "form" else None)
         if field != "form":
             value.protection = Protection(locked=False)
             value.fill = _INPUT
-        ws.cell(k, 3, field)  # the key, for readers
+        text_cell(ws, k, 3, field)  # the key, for readers
         choices = _choices(form, field, label)
         if choices is not None:
             ws.add_data_validation(choices)
@@ -143,10 +148,10 @@ def _meta_sheet(wb: Workbook, form: Form) -> None:
 def _choices(form: Form, field: str, label: str) -> DataValidation | None:
     """A drop-down of the values the form declares for a meta field (``meta level ... in``);
     None without a declaration, or when the list cannot be written inline (Excel takes at most
-    255 characters, and no commas or quotes inside a value)."""
+    255 characters, and no commas, quotes or control characters inside a value)."""
     values = next((f.values for f in form.meta_fields if f.name == field), ())
     inline = ",".join(values)
-    if not values or len(inline) > 255 or any("," in v or '"' in v for v in values):
+    if not values or len(inline) > 255 or any("," in v or '"' in v or UNSAFE.search(v) for v in values):
         return None
     return DataValidation(
         type="list",
@@ -162,13 +167,14 @@ def _choices(form: Form, field: str, label: str) -> DataValidation | None:
 def _check_sheet(wb: Workbook, form: Form, cells: dict[str, str]) -> None:
     ws: Worksheet = wb.create_sheet(CHECK_SHEET)
     for col, head in enumerate(("规则", "填报的合计", "各项之和", "相差"), start=1):
-        ws.cell(1, col, head).font = Font(bold=True)
+        text_cell(ws, 1, col, head).font = Font(bold=True)
     row = 2
     for rule in form.rules:
         if rule.kind is not RuleKind.SUM or rule.left.terms[0].id not in cells:
             continue
         refs = [_ref(cells[t.id]) for t in rule.right.terms if t.id in cells]
-        ws.cell(row, 1, rule.description)
+        text_cell(ws, row, 1, rule.description)
+        # the only formulas: sums baobiao builds from the addresses of its own cells
         ws.cell(row, 2, f"={_ref(cells[rule.left.terms[0].id])}")
         ws.cell(row, 3, "=" + "+".join(refs) if refs else 0)
         ws.cell(row, 4, f"=B{row}-C{row}")
@@ -178,8 +184,10 @@ def _check_sheet(wb: Workbook, form: Form, cells: dict[str, str]) -> None:
 
 
 def _ref(address: str) -> str:
-    sheet, cell = address.split("!")
-    return f"'{sheet}'!{cell}"
+    """A cell reference in a formula: the sheet's name quoted, an apostrophe in it doubled (so
+    a name cannot end the quotes and write formula text of its own)."""
+    sheet, cell = address.rsplit("!", 1)
+    return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
 def write_workbook(form: Form) -> Written:
