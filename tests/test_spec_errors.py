@@ -101,10 +101,33 @@ CASES = [
     ),
     ("S223-duplicate-meta-value", H + '  meta level "L" in "a", "b",\n    "a"\n', "S223", 3, 5),
     ("S224-duplicate-meta-field", H + '  meta level "L" in "a"\n  meta level "M" in "b"\n', "S224", 3, 8),
+    ("S230-spec-too-large", H + ("#" + "x" * 9_000 + "\n") * 240, "S230", 1, 1),
+    ("S231-line-too-long", H + 'a "' + "长" * 10_000 + '" 件\n', "S231", 2, 10_001),
+    (
+        "S232-nesting-too-deep",
+        H + "".join(f'{"  " * d}section s{d} "t"\n' for d in range(21)) + "  " * 21 + 'x "t" 件\n',
+        "S232",
+        23,
+        43,
+    ),
+    ("S233-parentheses-too-deep", H + 'a "t" 件\nrule r "d"\n  a = ' + "(" * 21 + "a" + ")" * 21 + "\n", "S233", 4, 27),
+    ("S234-expression-too-long", H + 'a "t" 件\nrule r "d"\n  a = ' + " + ".join(["a"] * 1001) + "\n", "S234", 4, 4007),
+    (
+        "S235-too-many-values",
+        H
+        + 'table t "t" 件\n  columns\n'
+        + "".join(f'    c{k} "c"\n' for k in range(317))
+        + "  rows\n"
+        + "".join(f'    r{k} "r"\n' for k in range(317)),
+        "S235",
+        2,
+        1,
+    ),
+    ("S237-number-too-long", H + 'a "t" 件\nrule r "d"\n  a <= ' + "9" * 16 + "\n", "S237", 4, 8),
 ]
 
 
-LINT_ONLY = {"S219", "S220", "S221"}  # findings of `baobiao lint`, tested in test_lint.py
+LINT_ONLY = {"S219", "S220", "S221", "S236"}  # findings of `baobiao lint`, tested in test_lint.py
 
 
 def test_every_spec_code_has_a_case() -> None:

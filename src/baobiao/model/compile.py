@@ -36,6 +36,8 @@ from baobiao.model.types import (
 )
 from baobiao.source import Span
 from baobiao.syntax import ast
+from baobiao.syntax.limits import MAX_VALUES
+from baobiao.syntax.parser import gc_paused
 
 MAX_DECIMALS = 6
 
@@ -52,6 +54,7 @@ class _Entry:
     children: list[str] = field(default_factory=list)
     unit: str | None = None  # as declared on this row or column (cells may inherit the table's)
     value_type: ValueType | None = None
+    formerly: tuple[str, ...] | None = None  # its earlier labels, once computed
 
     @property
     def id(self) -> str:
@@ -137,6 +140,10 @@ class _Context:
     sum_graph: dict[str, list[tuple[str, Span]]] = field(default_factory=dict)
     meta_fields: dict[str, MetaField] = field(default_factory=dict)
     meta_names: dict[str, Span] = field(default_factory=dict)  # where each meta field is declared
+    values: int = 0  # indicators and table cells made so far (MAX_VALUES)
+    stopped: bool = False  # a limit was exceeded: the passes after this one do not run
+    suggestions: int = 0  # ids compared by "did you mean" searches so far (SUGGESTION_WORK at most)
+    by_column: dict[str, list[Item]] | None = None  # matrix cells by their column, for row headings
 
     def report(self, d: Diagnostic) -> None:
         self.problems.append(d)
@@ -269,6 +276,8 @@ def _collect(ctx: _Context) -> None:
             if parent is not None and parent in ctx.plain.first.entries:
                 ctx.plain.first.entries[parent].children.append(member.id.text)
             _item(ctx, member, parent)
+            if isinstance(member, ast.IndicatorDecl):
+                ctx.values += 1
             for sub in member.members:
                 visit(sub, member.id.text)
 
@@ -277,7 +286,17 @@ def _collect(ctx: _Context) -> None:
             entry, ast.SectionDecl | ast.IndicatorDecl | ast.RuleDecl | ast.TableDecl | ast.TermDecl | ast.CarryDecl
         ):
             visit(entry, None)
+        if ctx.stopped:
+            return
+    if ctx.values > MAX_VALUES:
+        _too_many_values(ctx, ctx.spec.header.span)
+        return
     _link_children(ctx)
+
+
+def _too_many_values(ctx: _Context, span: Span) -> None:
+    ctx.report(diag("S235", span, count=f"{ctx.values:,}", limit=f"{MAX_VALUES:,}"))
+    ctx.stopped = True
 
 
 def _notes(decl: AxisDecl | ast.TableDecl) -> tuple[str, ...]:
@@ -326,6 +345,11 @@ def _table(ctx: _Context, decl: ast.TableDecl, parent: str | None) -> None:
     defaults = _Defaults(
         _unit(ctx, decl.unit, None) if decl.unit is not None else None, _value_type(ctx, decl.value_type)
     )
+    columns = scope.second.values() if scope.second is not None else [None]
+    ctx.values += len(scope.first.values()) * len(columns)
+    if ctx.values > MAX_VALUES:  # before a single cell is made
+        _too_many_values(ctx, decl.span)
+        return
     for entry in scope.first.entries.values():
         e_parent = entry.parent or decl.id.text
         if entry.is_group or scope.second is not None:  # a heading, or a row holding cells
@@ -342,10 +366,10 @@ def _table(ctx: _Context, decl: ast.TableDecl, parent: str | None) -> None:
         else:  # a column of a one-row table: the cell itself
             ctx.items[entry.id] = _cell(ctx, (entry,), defaults, e_parent, entry.id)
         if scope.second is not None and not entry.is_group:
-            for col in scope.second.values():
-                col_entry = scope.second.entries[col]
-                cell_id = scope.cell(entry.id, col)
-                ctx.items[cell_id] = _cell(ctx, (col_entry, entry), defaults, entry.id, cell_id)
+            for col in columns:
+                assert col is not None
+                cell_id = f"{entry.id}.{col}"
+                ctx.items[cell_id] = _cell(ctx, (scope.second.entries[col], entry), defaults, entry.id, cell_id)
     if scope.second is not None:
         for col_entry in scope.second.entries.values():  # labels checked once
             _label(ctx, col_entry.decl)
@@ -364,10 +388,20 @@ def _cell(ctx: _Context, entries: tuple[_Entry, ...], defaults: _Defaults, paren
     """A cell of a table; ``entries`` are (column, row), or (column,) in a table without rows:
     the column's unit and type win over the row's, the row's over the table's."""
     first = entries[0]
-    unit = next((e.unit for e in entries if e.unit is not None), defaults.unit)
+    second = entries[-1]
+    unit = first.unit if first.unit is not None else second.unit if second.unit is not None else defaults.unit
     if unit is None and first.id not in defaults.unitless:
         defaults.unitless.add(first.id)
         ctx.report(diag("S206", first.decl.label.span, unit="（未写）", unit_en="(none)", units=" ".join(UNITS)))
+    value_type = (
+        first.value_type
+        if first.value_type is not None
+        else second.value_type
+        if second.value_type is not None
+        else defaults.value_type
+    )
+    if first.formerly is None:
+        first.formerly = _formerly(first.decl)
     return Item(
         id=cell_id,
         label=first.decl.label.value,
@@ -375,9 +409,9 @@ def _cell(ctx: _Context, entries: tuple[_Entry, ...], defaults: _Defaults, paren
         parent=parent,
         children=(),
         unit=unit,
-        value_type=next((e.value_type for e in entries if e.value_type is not None), defaults.value_type),
+        value_type=value_type,
         aliases=(first.id,) if len(entries) == 2 else (),
-        formerly=_formerly(first.decl),
+        formerly=first.formerly,
         span=first.decl.span,
     )
 
@@ -441,9 +475,30 @@ def _not_an_indicator(span: Span | None, name: str, kind: str, suggestion: str, 
     return diag("S209", span, name=name, kind=zh, kind_en=en, suggestion=suggestion, suggestion_en=suggestion_en)
 
 
-def _suggest(candidates: list[str], labels: dict[str, str], name: str) -> dict[str, str]:
-    by_label = [i for i, label in labels.items() if bare(label) == bare(name)]
-    close = by_label or difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+SUGGESTION_WORK = 100_000  # ids and labels compared by all the "did you mean" searches of a spec
+
+
+def _close(ctx: _Context, name: str, candidates: list[str]) -> list[str]:
+    """Ids spelled like ``name``, while the spec's budget of comparisons lasts (a spec with
+    thousands of unknown names among thousands of ids would otherwise take quadratic time)."""
+    if ctx.suggestions + len(candidates) > SUGGESTION_WORK:
+        return []
+    ctx.suggestions += len(candidates)
+    return difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+
+
+def _suggest(
+    ctx: _Context, candidates: Callable[[], list[str]], labels: Callable[[], dict[str, str]], name: str
+) -> dict[str, str]:
+    """The hint for an unknown name: "did you mean" the ids whose label is the name, or ids
+    spelled alike, while the budget of comparisons lasts (then the general hint). Neither list
+    is made when the budget could not pay for it."""
+    close: list[str] = []
+    if ctx.suggestions + 2 * (len(ctx.decls) + len(ctx.items)) <= SUGGESTION_WORK:
+        by_label = labels()
+        ctx.suggestions += len(by_label)
+        key = bare(name)
+        close = [i for i, label in by_label.items() if bare(label) == key] or _close(ctx, name, candidates())
     if close:
         return {"suggestion": f"是不是：{'、'.join(close)}", "suggestion_en": f"did you mean: {', '.join(close)}"}
     return {
@@ -477,7 +532,7 @@ def _resolve(ctx: _Context, scope: _Scope, name: ast.Ident, *, group: bool) -> t
         )
     elif decl is not None and scope.table is not None:
         candidates = list(scope.first.entries) + list(scope.second.entries if scope.second else [])
-        close = difflib.get_close_matches(name.text, candidates, n=3, cutoff=0.6)
+        close = _close(ctx, name.text, candidates)
         ctx.report(
             diag(
                 "S217",
@@ -499,9 +554,13 @@ def _resolve(ctx: _Context, scope: _Scope, name: ast.Ident, *, group: bool) -> t
             )
         )
     else:
-        entries = {**scope.first.entries, **(scope.second.entries if scope.second else {})}
-        labels = {i: e.decl.label.value for i, e in entries.items()}
-        ctx.report(diag("S201", name.span, name=name.text, params=_suggest(list(ctx.decls), labels, name.text)))
+
+        def labels() -> dict[str, str]:
+            entries = {**scope.first.entries, **(scope.second.entries if scope.second else {})}
+            return {i: e.decl.label.value for i, e in entries.items()}
+
+        params = _suggest(ctx, lambda: list(ctx.decls), labels, name.text)
+        ctx.report(diag("S201", name.span, name=name.text, params=params))
     return None
 
 
@@ -509,8 +568,12 @@ def _resolve(ctx: _Context, scope: _Scope, name: ast.Ident, *, group: bool) -> t
 
 
 def _labels(scope: _Scope, ids: list[str]) -> str:
-    entries = {**scope.first.entries, **(scope.second.entries if scope.second else {})}
-    return "、".join(entries[i].decl.label.value for i in ids)
+    labels = []
+    for i in ids:
+        axis = scope.axis_of(i)
+        assert axis is not None
+        labels.append(axis.entries[i].decl.label.value)
+    return "、".join(labels)
 
 
 def _along(scope: _Scope, axis: _Axis, other: str | None) -> str:
@@ -707,7 +770,7 @@ class _Linear:
             inner = self.run(expr.operand)
             factor = _number(expr.factor.text) if isinstance(expr, ast.Scaled) else Decimal(-1)
             return None if inner is None else {k: v * factor for k, v in inner.items()}
-        return _combine(expr.op, self.run(expr.left), self.run(expr.right))
+        return _chain([self.run(expr.first), *(self.run(term) for _, term in expr.rest)], expr)
 
     def _sum(self, expr: ast.SumRef) -> _Coefs | None:
         found = _resolve(self.ctx, self.scope, expr.name, group=True)
@@ -725,14 +788,19 @@ class _Linear:
         return {(i, False): Decimal(1) for i in ids}
 
 
-def _combine(op: str, left: dict[_K, Decimal] | None, right: dict[_K, Decimal] | None) -> dict[_K, Decimal] | None:
-    """``left op right`` of two linear expressions given as coefficients (None: unresolved)."""
-    if left is None or right is None:
+def _chain(terms: list[dict[_K, Decimal] | None], chain: ast.Chain) -> dict[_K, Decimal] | None:
+    """``a + b - c`` of linear expressions given as coefficients (None: unresolved), each term
+    resolved already, so that every unknown name is reported."""
+    if any(t is None for t in terms):
         return None
-    sign = 1 if op == "+" else -1
-    for k, v in right.items():
-        left[k] = left.get(k, Decimal(0)) + sign * v
-    return left
+    first, *rest = terms
+    assert first is not None
+    for (op, _), term in zip(chain.rest, rest, strict=True):
+        assert term is not None
+        sign = 1 if op == "+" else -1
+        for k, v in term.items():
+            first[k] = first.get(k, Decimal(0)) + sign * v
+    return first
 
 
 def _number(text: str) -> Decimal:
@@ -823,6 +891,10 @@ def _named_rules(ctx: _Context) -> None:
 # -- narrative terms ---------------------------------------------------------------------------
 
 
+def _value_ids(ctx: _Context) -> list[str]:
+    return [i for i, it in ctx.items.items() if it.has_value]
+
+
 def _row_heading_cells(ctx: _Context, row: str, column: str) -> list[str]:
     """The cells in ``column`` of the rows under a matrix row heading (（三）不予公开)."""
 
@@ -834,7 +906,12 @@ def _row_heading_cells(ctx: _Context, row: str, column: str) -> list[str]:
             item_id = parent.parent if parent is not None else None
         return False
 
-    return [i.id for i in ctx.items.values() if i.has_value and i.aliases[:1] == (column,) and under(i.parent)]
+    if ctx.by_column is None:  # made once: a spec may have many terms
+        ctx.by_column = {}
+        for i in ctx.items.values():
+            if i.has_value and i.aliases:
+                ctx.by_column.setdefault(i.aliases[0], []).append(i)
+    return [i.id for i in ctx.by_column.get(column, ()) if under(i.parent)]
 
 
 def _term_expr(ctx: _Context, expr: ast.Expr) -> dict[str, Decimal] | None:
@@ -849,8 +926,7 @@ def _term_expr(ctx: _Context, expr: ast.Expr) -> dict[str, Decimal] | None:
         cell = name.text if isinstance(expr, ast.Ref) else f"{expr.row.text}.{expr.column.text}"
         item = ctx.items.get(cell)
         if item is None or not item.has_value:
-            ids = [i for i, it in ctx.items.items() if it.has_value]
-            ctx.report(diag("S201", name.span, name=cell, params=_suggest(ids, {}, cell)))
+            ctx.report(diag("S201", name.span, name=cell, params=_suggest(ctx, lambda: _value_ids(ctx), dict, cell)))
             return None
         return {cell: Decimal(1)}
     if isinstance(expr, ast.Const):
@@ -859,8 +935,8 @@ def _term_expr(ctx: _Context, expr: ast.Expr) -> dict[str, Decimal] | None:
         inner = _term_expr(ctx, expr.operand)
         factor = _number(expr.factor.text) if isinstance(expr, ast.Scaled) else Decimal(-1)
         return None if inner is None else {k: v * factor for k, v in inner.items()}
-    if isinstance(expr, ast.BinOp):
-        return _combine(expr.op, _term_expr(ctx, expr.left), _term_expr(ctx, expr.right))
+    if isinstance(expr, ast.Chain):
+        return _chain([_term_expr(ctx, expr.first), *(_term_expr(ctx, term) for _, term in expr.rest)], expr)
     ctx.report(
         _not_an_indicator(
             expr.span,
@@ -877,8 +953,8 @@ def _carries(ctx: _Context) -> None:
     for decl in ctx.carry_decls:
         item = ctx.items.get(decl.new.text)
         if item is None or not item.has_value:
-            ids = [i for i, it in ctx.items.items() if it.has_value]
-            ctx.report(diag("S201", decl.new.span, name=decl.new.text, params=_suggest(ids, {}, decl.new.text)))
+            params = _suggest(ctx, lambda: _value_ids(ctx), dict, decl.new.text)
+            ctx.report(diag("S201", decl.new.span, name=decl.new.text, params=params))
         else:
             ctx.carries.append((decl.old.text, decl.new.text))
 
@@ -910,28 +986,88 @@ def _terms(ctx: _Context) -> None:
 
 
 def _cycles(ctx: _Context) -> None:
+    """One S204 per group of sums that reach each other (a strongly connected component of the
+    graph of sums and their parts): the shortest loop through its first sum, reported at the part
+    that closes it. No recursion, however long the chains."""
     graph = ctx.sum_graph
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    order = {node: k for k, node in enumerate(graph)}
+    for component in _components(graph):
+        if len(component) < 2:  # a sum of itself is S203, and never in the graph
+            continue
+        start = min(component, key=lambda node: order.get(node, len(order)))  # the first written
+        loop, span = _loop(graph, set(component), start)
+        ctx.report(diag("S204", span, cycle=_loop_text(loop, "zh"), cycle_en=_loop_text(loop, "en")))
+
+
+def _loop_text(loop: list[str], lang: str) -> str:
+    """a → b → a; a long loop with its middle left out."""
+    if len(loop) <= 12:
+        return " → ".join(loop)
+    left_out = len(loop) - 9
+    middle = f"…（另 {left_out} 项）…" if lang == "zh" else f"… ({left_out} more) …"
+    return " → ".join([*loop[:6], middle, *loop[-3:]])
+
+
+def _components(graph: dict[str, list[tuple[str, Span]]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, with an explicit stack; each component is listed
+    with the node first reached last."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
     stack: list[str] = []
-    reported: set[frozenset[str]] = set()
+    out: list[list[str]] = []
 
-    def visit(node: str) -> None:
-        state[node] = 1
+    def enter(node: str) -> tuple[str, Iterator[tuple[str, Span]]]:
+        index[node] = low[node] = len(index)
         stack.append(node)
-        for nxt, span in graph.get(node, ()):
-            if state.get(nxt) == 1:
-                loop = [*stack[stack.index(nxt) :], nxt]
-                if frozenset(loop) not in reported:
-                    reported.add(frozenset(loop))
-                    ctx.report(diag("S204", span, cycle=" → ".join(loop)))
-            elif nxt not in state:
-                visit(nxt)
-        stack.pop()
-        state[node] = 2
+        on_stack.add(node)
+        return node, iter(graph.get(node, ()))
 
-    for node in list(graph):
-        if node not in state:
-            visit(node)
+    for root in graph:
+        if root in index:
+            continue
+        work = [enter(root)]
+        while work:
+            node, edges = work[-1]
+            for nxt, _ in edges:
+                if nxt not in index:
+                    work.append(enter(nxt))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component: list[str] = []
+                    while not component or component[-1] != node:
+                        component.append(stack.pop())
+                        on_stack.discard(component[-1])
+                    out.append(component)
+    return out
+
+
+def _loop(graph: dict[str, list[tuple[str, Span]]], component: set[str], start: str) -> tuple[list[str], Span]:
+    """The shortest loop from ``start`` back to it inside ``component`` (breadth first), and the
+    span of the part that closes it."""
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        reached: list[str] = []
+        for node in frontier:
+            for nxt, span in graph.get(node, ()):
+                if nxt == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return [*reversed(path), start], span
+                if nxt in component and nxt not in came_from:
+                    came_from[nxt] = node
+                    reached.append(nxt)
+        frontier = reached
+    raise AssertionError("a strongly connected component has a loop through each of its nodes")
 
 
 # -- pass 6: units ----------------------------------------------------------------------------
@@ -1007,9 +1143,16 @@ PASSES: tuple[Pass, ...] = (
 def compile_spec(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
     """Compile an AST (a merged one, for a spec that extends another) to a form; None when
     there are errors, all of them reported."""
+    with gc_paused():
+        return _compile(spec)
+
+
+def _compile(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
     ctx = _Context(spec)
     for run in PASSES:
         run(ctx)
+        if ctx.stopped:
+            break
     if has_errors(ctx.problems):
         return None, ctx.problems
     return (

@@ -11,76 +11,124 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from baobiao.diagnostics.core import Diagnostic, diag
 from baobiao.syntax import ast
+from baobiao.syntax.limits import MAX_DEPTH
 
 Named = ast.SectionDecl | ast.IndicatorDecl | ast.RuleDecl | ast.TableDecl
-# Replaces one member by a tuple of members (empty: removed); None leaves it unchanged.
-Rewrite = Callable[[ast.Member], tuple[ast.Member, ...] | None]
+SUGGESTION_WORK = 100_000  # ids compared by all the "did you mean" searches of one merge
 
 
 def _ids(members: Iterable[ast.Member]) -> Iterable[str]:
     for m in members:
         if isinstance(m, Named):
             yield m.id.text
-        for sub in _children(m):
+        for sub in _children(m).values():
             yield from _ids(sub)
 
 
-def _children(m: ast.Member) -> list[tuple[ast.Member, ...]]:
+def _children(m: ast.Member) -> dict[str, tuple[ast.Member, ...]]:
+    """The blocks of a member, by field name."""
     if isinstance(m, ast.SectionDecl | ast.IndicatorDecl):
-        return [m.members]
+        return {"members": m.members}
     if isinstance(m, ast.TableDecl):
-        return [m.columns, m.rows or (), m.members]
-    return []
+        blocks = {"columns": m.columns, "members": m.members}
+        if m.rows is not None:
+            blocks["rows"] = m.rows
+        return blocks
+    return {}
 
 
-def _rewrite(members: tuple[ast.Member, ...], fn: Rewrite) -> tuple[ast.Member, ...]:
-    out: list[ast.Member] = []
-    for m in members:
-        replaced = fn(m)
-        if replaced is not None:
-            out.extend(replaced)
-            continue
-        if isinstance(m, ast.SectionDecl | ast.IndicatorDecl):
-            m = dataclasses.replace(m, members=_rewrite(m.members, fn))
-        elif isinstance(m, ast.TableDecl):
-            m = dataclasses.replace(
-                m,
-                columns=_rewrite(m.columns, fn),
-                rows=_rewrite(m.rows, fn) if m.rows is not None else None,
-                members=_rewrite(m.members, fn),
-            )
-        out.append(m)
-    return tuple(out)
+class _Node:
+    """A member of the tree being edited: its declaration (whose blocks are stale) and its
+    blocks as lists of nodes, and the list it stands in."""
+
+    __slots__ = ("blocks", "decl", "home")
+
+    def __init__(self, decl: ast.Member, home: list[_Node]) -> None:
+        self.decl = decl
+        self.home = home
+        self.blocks: dict[str, list[_Node]] = {}
 
 
-def _target(name: ast.Ident) -> Callable[[ast.Member], bool]:
-    return lambda m: isinstance(m, Named) and m.id.text == name.text
+class _Tree:
+    """The base's items, edited in place: each edit finds its targets through an index by id and
+    changes only the lists they stand in, so that many edits of a large form take linear time
+    (rewriting the whole tree for every edit took quadratic time)."""
+
+    def __init__(self, items: Iterable[ast.Member]) -> None:
+        self.top: list[_Node] = []
+        self.by_id: dict[str, list[_Node]] = {}
+        self.top.extend(self._wrap(m, self.top) for m in items)
+
+    def _wrap(self, decl: ast.Member, home: list[_Node]) -> _Node:
+        node = _Node(decl, home)
+        for name, members in _children(decl).items():
+            block: list[_Node] = []
+            block.extend(self._wrap(m, block) for m in members)
+            node.blocks[name] = block
+        if isinstance(decl, Named):
+            self.by_id.setdefault(decl.id.text, []).append(node)
+        return node
+
+    def _forget(self, node: _Node) -> None:
+        if isinstance(node.decl, Named):
+            nodes = self.by_id[node.decl.id.text]
+            nodes[:] = [n for n in nodes if n is not node]
+            if not nodes:
+                del self.by_id[node.decl.id.text]
+        for block in node.blocks.values():
+            for sub in block:
+                self._forget(sub)
+
+    def known(self, name: str) -> bool:
+        return name in self.by_id
+
+    def apply(self, edit: ast.Edit) -> None:
+        names = [n.text for n in edit.names] if isinstance(edit, ast.Remove) else [edit.name.text]
+        for name in dict.fromkeys(names):
+            for node in list(self.by_id.get(name, ())):
+                self._edit(node, edit)
+
+    def _edit(self, node: _Node, edit: ast.Edit) -> None:
+        home = node.home
+        at = home.index(node)  # nodes compare by identity
+        if isinstance(edit, ast.Relabel):
+            node.decl = _relabelled(node, edit)
+            return
+        if isinstance(edit, ast.Remove | ast.Replace):
+            self._forget(node)
+            new = [self._wrap(m, home) for m in edit.items] if isinstance(edit, ast.Replace) else []
+            home[at : at + 1] = new
+            return
+        new = [self._wrap(m, home) for m in edit.items]
+        home[at + 1 if edit.after else at : at + 1 if edit.after else at] = new
+
+    def items(self) -> tuple[ast.Member, ...]:
+        return tuple(_unwrap(n) for n in self.top)
 
 
-def _relabelled(m: ast.Member, edit: ast.Relabel) -> tuple[ast.Member, ...]:
+def _relabelled(node: _Node, edit: ast.Relabel) -> ast.Member:
+    """The old label is kept as a ``formerly`` line (data in the old wording gets a hint)."""
+    m = node.decl
     assert isinstance(m, Named)
     if isinstance(m, ast.SectionDecl | ast.IndicatorDecl):
-        old = ast.Formerly(m.label, edit.span)
-        return (dataclasses.replace(m, label=edit.label, members=(*m.members, old)),)
+        node.blocks["members"].append(_Node(ast.Formerly(m.label, edit.span), node.blocks["members"]))
+        return dataclasses.replace(m, label=edit.label)
     if isinstance(m, ast.TableDecl):
-        return (dataclasses.replace(m, label=edit.label),)
-    return (dataclasses.replace(m, description=edit.label),)
+        return dataclasses.replace(m, label=edit.label)
+    return dataclasses.replace(m, description=edit.label)
 
 
-def _apply(items: tuple[ast.Member, ...], edit: ast.Edit) -> tuple[ast.Member, ...]:
-    if isinstance(edit, ast.Remove):
-        names = {n.text for n in edit.names}
-        return _rewrite(items, lambda m: () if isinstance(m, Named) and m.id.text in names else None)
-    hit = _target(edit.name)
-    if isinstance(edit, ast.Relabel):
-        return _rewrite(items, lambda m: _relabelled(m, edit) if hit(m) else None)
-    if isinstance(edit, ast.Replace):
-        return _rewrite(items, lambda m: edit.items if hit(m) else None)
-    return _rewrite(items, lambda m: ((m, *edit.items) if edit.after else (*edit.items, m)) if hit(m) else None)
+def _unwrap(node: _Node) -> ast.Member:
+    if not node.blocks:
+        return node.decl
+    blocks = {name: tuple(_unwrap(n) for n in block) for name, block in node.blocks.items()}
+    if isinstance(node.decl, ast.TableDecl) and "rows" not in blocks:
+        blocks["rows"] = None  # type: ignore[assignment]
+    return dataclasses.replace(node.decl, **blocks)  # type: ignore[arg-type]
 
 
 def _names_in(expr: ast.Expr | None) -> set[str]:
@@ -90,8 +138,8 @@ def _names_in(expr: ast.Expr | None) -> set[str]:
         return {expr.row.text, expr.column.text}
     if isinstance(expr, ast.Scaled | ast.Negated):
         return _names_in(expr.operand)
-    if isinstance(expr, ast.BinOp):
-        return _names_in(expr.left) | _names_in(expr.right)
+    if isinstance(expr, ast.Chain):
+        return _names_in(expr.first).union(*(_names_in(term) for _, term in expr.rest))
     return set()
 
 
@@ -106,16 +154,19 @@ def _targets(edit: ast.Edit) -> tuple[ast.Ident, ...]:
 def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list[Diagnostic]]:
     """The derived spec as one syntax tree: base items edited, derived items appended."""
     problems: list[Diagnostic] = []
-    items: tuple[ast.Member, ...] = tuple(i for i in base.items if isinstance(i, Named | ast.TermDecl | ast.CarryDecl))
-    known = set(_ids(items))
+    tree = _Tree(i for i in base.items if isinstance(i, Named | ast.TermDecl | ast.CarryDecl))
     added: list[ast.Member] = []
+    work = 0
     for entry in derived.items:
         if not isinstance(entry, ast.Remove | ast.Relabel | ast.Replace | ast.Insert):
             added.append(entry)
             continue
-        missing = [n for n in _targets(entry) if n.text not in known]
+        missing = [n for n in _targets(entry) if not tree.known(n.text)]
         for name in missing:
-            close = difflib.get_close_matches(name.text, sorted(known), n=3, cutoff=0.6)
+            close: list[str] = []
+            if work + len(tree.by_id) <= SUGGESTION_WORK:  # "did you mean", while the budget lasts
+                work += len(tree.by_id)
+                close = difflib.get_close_matches(name.text, sorted(tree.by_id), n=3, cutoff=0.6)
             problems.append(
                 diag(
                     "S214",
@@ -127,10 +178,11 @@ def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list
                     else "an edited item must exist in the form extended.",
                 )
             )
-        if missing:
-            continue
-        items = _apply(items, entry)
-        known = set(_ids(items))
+        if not missing:
+            tree.apply(entry)
+    items = tree.items()
+    known = set(tree.by_id)
+    problems.extend(_too_deep(items))
     # The derived header's attributes replace the base's of the same kind; a ``meta`` declaration
     # replaces only the base's declaration of the same field (the others are inherited).
     own = {type(a) for a in derived.header.attrs if not isinstance(a, ast.MetaDecl)}
@@ -154,6 +206,22 @@ def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list
     )
     merged_items = tuple(i for i in (*items, *added) if isinstance(i, Named | ast.TermDecl | ast.CarryDecl))
     return ast.SpecFile(header, merged_items, derived.comments), problems
+
+
+def _too_deep(items: tuple[ast.Member, ...]) -> list[Diagnostic]:
+    """Items an edit put deeper than MAX_DEPTH levels (each spec is within the limit, but the
+    items of ``replace`` or ``add`` stand as deep as the item they edit): S232 at the first."""
+    stack = [(m, 0) for m in reversed(items)]
+    while stack:
+        m, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return [diag("S232", m.span, depth=str(depth), limit=str(MAX_DEPTH))]
+        blocks = _children(m)
+        # a table's rows and columns stand one level below its ``rows`` and ``columns`` lines
+        for name, block in reversed(blocks.items()):
+            below = depth + (2 if name in ("columns", "rows") else 1)
+            stack.extend((sub, below) for sub in reversed(block))
+    return []
 
 
 def edits_without_base(spec: ast.SpecFile) -> list[Diagnostic]:

@@ -11,16 +11,24 @@ satisfies them; cross-year rules are left out (an instance has no previous year)
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import functools
-from collections.abc import Callable, Mapping, Sequence
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix, hstack, identity
+from scipy.sparse import bmat, csr_matrix, hstack, identity, vstack
+from scipy.sparse.csgraph import connected_components
 
-from baobiao.model import Form, Rule, ValueType, semantics
+from baobiao.model import Form, Rule, RuleKind, ValueType, semantics
 from baobiao.model.semantics import applicable
 
 MAX_VALUE = 10**9  # the largest magnitude generated (in the cell's unit)
@@ -55,28 +63,39 @@ def linear_system(
     ids = tuple(i.id for i in form.indicators)
     index = {i: k for k, i in enumerate(ids)}
     types = [form.item(i).value_type or ValueType() for i in ids]
-    steps = [semantics.step(t) for t in types]
-    scale = np.array([float(s) for s in steps], dtype=np.float64)
-    least = [semantics.lower_bound(t) for t in types]
+    step_of = {t: semantics.step(t) for t in set(types)}  # a form has a few value types
+    steps = [step_of[t] for t in types]
+    factor = [float(s) for s in steps]
+    scale = np.array(factor, dtype=np.float64)
+    lower_of = {t: semantics.lower_bound(t) for t in step_of}
     lower = np.array(
-        [-MAX_VALUE if b is None else float(b / s) for b, s in zip(least, steps, strict=True)], dtype=np.float64
+        [-MAX_VALUE if lower_of[t] is None else float(lower_of[t] / step_of[t]) for t in types],  # type: ignore[operator]
+        dtype=np.float64,
     )
-    eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
+    coef_of: dict[Decimal, float] = {}
+    eq_rows: list[dict[int, float]] = []
+    ub_rows: list[dict[int, float]] = []
+    eq_rhs: list[float] = []
+    ub_rhs: list[float] = []
     eq_rules: list[Rule] = []
     ub_rules: list[Rule] = []
     rules = tuple(r for r in form.rules if applicable(r, meta) and keep(r))
     for rule in rules:
-        row = np.zeros(len(ids))
-        for t in rule.left.terms:
-            row[index[t.id]] += float(t.coef) * scale[index[t.id]]
-        for t in rule.right.terms:
-            row[index[t.id]] -= float(t.coef) * scale[index[t.id]]
+        row: dict[int, float] = {}  # sparse: a rule names a few of the form's cells
+        for sign, side in ((1.0, rule.left), (-1.0, rule.right)):
+            for t in side.terms:
+                k = index[t.id]
+                coef = coef_of.get(t.coef)
+                if coef is None:
+                    coef = coef_of[t.coef] = float(t.coef)
+                row[k] = row.get(k, 0.0) + sign * coef * factor[k]
+        row = {k: v for k, v in row.items() if v != 0.0}
         rhs = rule.right.constant - rule.left.constant  # left - right = row·x - rhs
         # The values are exact (no rounding tolerance): left - right lies in the accepted interval
         # of the rule without tolerance, where an open end needs a difference of at least one step
         # of the cells involved.
         ok = semantics.accepted(rule.op)
-        least_step = min((steps[k] for k in np.flatnonzero(row).tolist()), default=Decimal(1))
+        least_step = min((steps[k] for k in row), default=Decimal(1))
         if ok.lo is not None and ok.lo == ok.hi:
             eq_rows.append(row)
             eq_rhs.append(float(rhs + ok.lo))
@@ -88,19 +107,30 @@ def linear_system(
             ub_rhs.append(float(rhs + ok.hi) - (float(least_step) if ok.hi_open else 0.0))
         if ok.lo is not None:  # -row·x <= -(rhs + lo) (- a step)
             ub_rules.append(rule)
-            ub_rows.append(-row)
+            ub_rows.append({k: -v for k, v in row.items()})
             ub_rhs.append(-float(rhs + ok.lo) - (float(least_step) if ok.lo_open else 0.0))
     n = len(ids)
     return LinearSystem(
         ids,
         scale,
         lower,
-        csr_matrix(np.array(eq_rows) if eq_rows else np.zeros((0, n))),
-        np.array(eq_rhs),
-        csr_matrix(np.array(ub_rows) if ub_rows else np.zeros((0, n))),
-        np.array(ub_rhs),
+        _sparse(eq_rows, n),
+        np.array(eq_rhs, dtype=np.float64),
+        _sparse(ub_rows, n),
+        np.array(ub_rhs, dtype=np.float64),
         (*eq_rules, *ub_rules),  # in the order of the rows: equalities, then inequalities
     )
+
+
+def _sparse(rows: list[dict[int, float]], n: int) -> csr_matrix:
+    """Rows given as {column: value} as a sparse matrix of n columns (never a dense one: a table
+    of 300 × 300 cells has 90,000 columns)."""
+    r_idx = [r for r, row in enumerate(rows) for _ in row]
+    c_idx = [k for row in rows for k in row]
+    data = [v for row in rows for v in row.values()]
+    matrix = csr_matrix((data, (r_idx, c_idx)), shape=(len(rows), n), dtype=np.float64)
+    matrix.sort_indices()
+    return matrix
 
 
 @functools.lru_cache(maxsize=32)
@@ -281,26 +311,127 @@ def _decimal(unit_value: float, scale: float) -> Decimal:
 
 
 # -- rule-set analysis (baobiao lint) ----------------------------------------------------------
+#
+# Rules that share no cell never constrain each other: each question is asked of the rules of
+# one component (rules linked through their cells) and of that component's cells only, and a
+# rule alone in its component is answered without a linear program. The analyses take a
+# ``deadline`` (time.monotonic(); None: none), stop every program at it, and say whether they
+# finished.
+
+
+class _OutOfTime(Exception):
+    """A linear program reached the deadline."""
+
+
+def _milp(deadline: float | None, cost: np.ndarray, **kwargs: Any) -> Any:
+    """scipy's milp, stopped at the deadline (raises _OutOfTime)."""
+    if deadline is None:
+        return milp(cost, **kwargs)
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _OutOfTime
+    with _quiet_stdout():
+        result = milp(cost, options={"time_limit": left}, **kwargs)
+    if result.status == 1:  # the time limit
+        raise _OutOfTime
+    return result
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints a line of its own (a C printf, "Highs::returnFromOptimizeModel: ...") on the
+    process's standard output when a time limit stops it in some phases, which would corrupt
+    `--format json`: during a time-limited program, file descriptor 1 is the null device, and C's
+    buffers are flushed before it is given back. (Other threads' standard output is silenced
+    meanwhile too.)"""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):  # no file descriptor 1
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        _flush_c_stdio()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+@functools.cache
+def _c_fflush() -> Callable[[None], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("ucrtbase" if sys.platform == "win32" else "c"))
+        flush: Callable[[None], int] = libc.fflush
+    except (OSError, AttributeError, TypeError):
+        return None
+    return flush
+
+
+def _flush_c_stdio() -> None:
+    flush = _c_fflush()
+    if flush is not None:
+        flush(None)
+
+
+def _components(system: LinearSystem) -> tuple[list[list[int]], list[np.ndarray], np.ndarray]:
+    """The rules (as rows: equalities first, then inequalities) grouped into components, rules
+    linked through the cells they share; the cells of each component; and the component of
+    every row (a cell in no rule belongs to no component listed)."""
+    n = system.size
+    rows = vstack([system.eq, system.ub]).tocsr()
+    m = rows.shape[0]
+    if not m:
+        return [], [], np.zeros(0, dtype=np.int64)
+    links = rows.copy()
+    links.data = np.ones_like(links.data)
+    graph = bmat([[None, links.T], [links, None]], format="csr")
+    _, labels = connected_components(graph, directed=False)
+    row_labels, cell_labels = labels[n:].tolist(), labels[:n].tolist()
+    number = {label: k for k, label in enumerate(dict.fromkeys(row_labels))}  # in the order of their first rule
+    grouped: list[list[int]] = [[] for _ in number]
+    for r, label in enumerate(row_labels):
+        grouped[number[label]].append(r)
+    cells: list[list[int]] = [[] for _ in number]
+    for k, label in enumerate(cell_labels):
+        if label in number:
+            cells[number[label]].append(k)
+    part_of_row = np.array([number[label] for label in row_labels], dtype=np.int64)
+    return grouped, [np.array(c, dtype=np.int64) for c in cells], part_of_row
 
 
 def _feasible(
     system: LinearSystem,
     rows: Sequence[int],
     objective: np.ndarray | None = None,
+    cells: np.ndarray | None = None,
+    deadline: float | None = None,
 ) -> tuple[bool, float]:
     """LP over the rules numbered ``rows`` (equalities first, then inequalities): feasible?
-    With ``objective``, the maximum of objective·x (inf when unbounded)."""
-    n = system.size
+    With ``objective``, the maximum of objective·x (inf when unbounded). ``cells``: the only
+    cells the rows and the objective name (their component), to keep the program small.
+    Raises _OutOfTime at the deadline."""
     n_eq = system.eq.shape[0]
-    constraints = []
+    cols = np.arange(system.size) if cells is None else cells
     eq_rows = [r for r in rows if r < n_eq]
     ub_rows = [r - n_eq for r in rows if r >= n_eq]
+    if not len(cols):  # rules without cells (0 <= 1): constants only
+        holds = np.all(np.abs(system.eq_rhs[eq_rows]) <= 1e-9) and np.all(system.ub_rhs[ub_rows] >= -1e-9)
+        return bool(holds), 0.0
+    constraints = []
     if eq_rows:
-        constraints.append(LinearConstraint(system.eq[eq_rows], system.eq_rhs[eq_rows], system.eq_rhs[eq_rows]))
+        rhs = system.eq_rhs[eq_rows]
+        constraints.append(LinearConstraint(system.eq[eq_rows][:, cols], rhs, rhs))
     if ub_rows:
-        constraints.append(LinearConstraint(system.ub[ub_rows], -np.inf, system.ub_rhs[ub_rows]))
-    cost = -objective if objective is not None else np.zeros(n)
-    result = milp(cost, constraints=constraints, integrality=np.zeros(n), bounds=Bounds(system.lower, np.inf))
+        constraints.append(LinearConstraint(system.ub[ub_rows][:, cols], -np.inf, system.ub_rhs[ub_rows]))
+    cost = -objective[cols] if objective is not None else np.zeros(len(cols))
+    bounds = Bounds(system.lower[cols], np.inf)
+    result = _milp(deadline, cost, constraints=constraints, integrality=np.zeros(len(cols)), bounds=bounds)
     if result.status == 3:  # unbounded
         return True, float("inf")
     if not result.success:
@@ -308,48 +439,186 @@ def _feasible(
     return True, float(-result.fun) if objective is not None else 0.0
 
 
-def conflict(system: LinearSystem) -> list[Rule]:
-    """An irreducible set of rules that no data can satisfy together (deletion filter), or []."""
+def conflict(system: LinearSystem, deadline: float | None = None) -> tuple[list[Rule], bool]:
+    """A set of rules that no data can satisfy together, or [] (a deletion filter inside the
+    first component without a solution). Whether there is one is always decided; the set is
+    irreducible unless the deadline stopped the filter (then False: every rule listed takes
+    part, some may not be needed)."""
     total = system.eq.shape[0] + system.ub.shape[0]
-    rows = list(range(total))
-    if _feasible(system, rows)[0]:
-        return []
-    for r in list(rows):
-        trial = [x for x in rows if x != r]
-        if not _feasible(system, trial)[0]:
-            rows = trial
-    return [system.rules[k] for k in rows]
+    if _feasible(system, range(total))[0]:
+        return [], True
+    rows, cells = list(range(total)), None
+    groups, cells_of, _ = _components(system)
+    for members, part_cells in zip(groups, cells_of, strict=True):
+        if not _feasible(system, members, cells=part_cells)[0]:
+            rows, cells = members, part_cells
+            break
+    try:
+        for r in list(rows):
+            trial = [x for x in rows if x != r]
+            if not _feasible(system, trial, cells=cells, deadline=deadline)[0]:
+                rows = trial
+    except _OutOfTime:
+        return [system.rules[k] for k in rows], False
+    return [system.rules[k] for k in rows], True
 
 
-def forced_zero(system: LinearSystem) -> list[str]:
-    """Cells the rules allow to be 0 only."""
-    rows = list(range(system.eq.shape[0] + system.ub.shape[0]))
-    out = []
-    for k, cell in enumerate(system.ids):
-        direction = np.zeros(system.size)
-        direction[k] = 1.0
-        up = _feasible(system, rows, objective=direction)[1]
-        down = -_feasible(system, rows, objective=-direction)[1]
-        if abs(up) < 1e-9 and abs(down) < 1e-9:
-            out.append(cell)
-    return out
+def forced_zero(system: LinearSystem, deadline: float | None = None) -> tuple[list[str], bool]:
+    """Cells the rules allow to be 0 only, and whether every cell was decided before the
+    deadline.
+
+    A cell that some solution makes non-zero is not: the obvious solution is tried first
+    (:func:`_witness`); for the unsigned cells it leaves at 0, one program maximises the sum of
+    y_k <= min(x_k, 1): every cell with y_k > 0 can be positive, and when the maximum is 0 none
+    of them can (solutions are convex, so a few rounds decide all). A signed cell is asked on
+    its own, up and down, within its component."""
+    rows = vstack([system.eq, system.ub]).tocsr()
+    named = np.unique(rows.indices)  # a cell in no rule can take any value
+    if not len(named):
+        return [], True
+    witness = _witness(system, rows)
+    shown = (lambda k: witness[k] != 0) if witness is not None else (lambda k: False)
+    undecided = [int(k) for k in named if system.lower[k] >= 0 and not shown(k)]
+    signed = [int(k) for k in named if system.lower[k] < 0 and not shown(k)]
+    zero: list[int] = []
+    try:
+        while undecided:
+            positive = _can_be_positive(system, rows, named, undecided, deadline)
+            if positive is None:  # no solution at all: a contradiction, reported as such
+                return [], True
+            if not positive:
+                zero.extend(undecided)
+                break
+            undecided = [k for k in undecided if k not in positive]
+        groups, cells_of, _ = _components(system) if signed else ([], [], None)
+        part_of_cell = {int(k): p for p, cells in enumerate(cells_of) for k in cells}
+        for k in signed:
+            part = part_of_cell[k]
+            direction = np.zeros(system.size)
+            direction[k] = 1.0
+            up = _feasible(system, groups[part], objective=direction, cells=cells_of[part], deadline=deadline)[1]
+            down = -_feasible(system, groups[part], objective=-direction, cells=cells_of[part], deadline=deadline)[1]
+            if abs(up) < 1e-9 and abs(down) < 1e-9:
+                zero.append(k)
+    except _OutOfTime:
+        return [system.ids[k] for k in sorted(zero)], False
+    return [system.ids[k] for k in sorted(zero)], True
 
 
-def redundant(system: LinearSystem) -> list[Rule]:
+def _witness(system: LinearSystem, rows: csr_matrix) -> np.ndarray | None:
+    """The obvious solution, if it satisfies every rule: each cell that is no total at 1, each
+    total the sum of its parts (totals in the order they depend on each other, Kahn's); else
+    None. Values in units of each cell's last decimal place."""
+    index = {cell: k for k, cell in enumerate(system.ids)}
+    parts: dict[int, list[int]] = {}
+    for rule in system.rules:
+        if rule.kind is RuleKind.SUM and len(rule.left.terms) == 1:
+            parts.setdefault(index[rule.left.terms[0].id], [index[t.id] for t in rule.right.terms])
+    waiting = {total: sum(1 for p in ps if p in parts) for total, ps in parts.items()}
+    users: dict[int, list[int]] = {}
+    for total, ps in parts.items():
+        for p in ps:
+            if p in parts:
+                users.setdefault(p, []).append(total)
+    values = [1.0] * system.size
+    ready = [total for total, count in waiting.items() if count == 0]
+    while ready:
+        total = ready.pop()
+        values[total] = sum(values[p] for p in parts[total])
+        for user in users.get(total, ()):
+            waiting[user] -= 1
+            if not waiting[user]:
+                ready.append(user)
+    if any(waiting.values()):
+        return None
+    x: np.ndarray = np.array(values) / system.scale
+    got = rows @ x
+    n_eq = system.eq.shape[0]
+    if np.all(np.abs(got[:n_eq] - system.eq_rhs) <= 1e-6) and np.all(got[n_eq:] <= system.ub_rhs + 1e-6):
+        return x
+    return None
+
+
+def _can_be_positive(
+    system: LinearSystem, rows: csr_matrix, named: np.ndarray, undecided: list[int], deadline: float | None
+) -> set[int] | None:
+    """Of the ``undecided`` (unsigned) cells, those some solution makes positive (None: no
+    solution). Variables: the cells named by rules, then one y per undecided cell."""
+    n_eq = system.eq.shape[0]
+    x = len(named)
+    y = len(undecided)
+    position = {int(k): p for p, k in enumerate(named)}
+    ys = np.arange(y)
+    link = csr_matrix(  # y_j - x_k <= 0
+        (
+            np.concatenate([np.ones(y), -np.ones(y)]),
+            (np.concatenate([ys, ys]), np.concatenate([x + ys, [position[k] for k in undecided]])),
+        ),
+        shape=(y, x + y),
+    )
+    constraints = [LinearConstraint(link, -np.inf, 0.0)]
+    if n_eq:
+        eq = hstack([rows[:n_eq][:, named], csr_matrix((n_eq, y))]).tocsr()
+        constraints.append(LinearConstraint(eq, system.eq_rhs, system.eq_rhs))
+    if rows.shape[0] > n_eq:
+        ub = hstack([rows[n_eq:][:, named], csr_matrix((rows.shape[0] - n_eq, y))]).tocsr()
+        constraints.append(LinearConstraint(ub, -np.inf, system.ub_rhs))
+    cost = np.concatenate([np.zeros(x), -np.ones(y)])
+    bounds = Bounds(
+        np.concatenate([system.lower[named], np.zeros(y)]), np.concatenate([np.full(x, np.inf), np.ones(y)])
+    )
+    result = _milp(deadline, cost, constraints=constraints, integrality=np.zeros(x + y), bounds=bounds)
+    if not result.success or result.x is None:
+        return None
+    return {k for j, k in enumerate(undecided) if result.x[x + j] > 1e-6}
+
+
+def redundant(system: LinearSystem, deadline: float | None = None) -> tuple[list[Rule], int]:
     """Rules implied by the rules kept before them (with the cells' signs): each could be
     dropped. Where several rules imply each other in a ring (a table's row and column totals),
-    all but one are kept, so dropping every rule reported leaves an equivalent rule set."""
+    all but one are kept, so dropping every rule reported leaves an equivalent rule set.
+    Returns the rules found and how many rules were tried before the deadline (all of them
+    when it did not stop the analysis)."""
     n_eq = system.eq.shape[0]
-    kept = list(range(n_eq + system.ub.shape[0]))
-    out = []
-    for r in list(reversed(kept)):  # derived rules (written last) are tried first
-        others = [x for x in kept if x != r]
-        row = (system.eq[r] if r < n_eq else system.ub[r - n_eq]).toarray().ravel()
-        rhs = float(system.eq_rhs[r] if r < n_eq else system.ub_rhs[r - n_eq])
-        if _feasible(system, others, objective=row)[1] > rhs + 1e-9:
+    total = n_eq + system.ub.shape[0]
+    groups, cells_of, part_of_row = _components(system)
+    kept = [list(g) for g in groups]
+    out: list[Rule] = []
+    took = [0.0] * len(groups)  # how long the last rule of each component took
+    for tried, r in enumerate(reversed(range(total))):  # derived rules (written last) are tried first
+        part = int(part_of_row[r])
+        if deadline is not None and deadline - time.monotonic() < took[part]:
+            return out, tried  # it would not finish: the time left goes unused rather than over
+        others = [x for x in kept[part] if x != r]
+        matrix, rhs, k = (system.eq, system.eq_rhs, r) if r < n_eq else (system.ub, system.ub_rhs, r - n_eq)
+        row, bound = matrix[k].toarray().ravel(), float(rhs[k])
+        start = time.monotonic()
+        try:
+            implied = not _exceeds(system, others, row, bound, cells_of[part], deadline) and not (
+                r < n_eq and _exceeds(system, others, -row, -bound, cells_of[part], deadline)
+            )
+        except _OutOfTime:
+            return out, tried
+        took[part] = time.monotonic() - start
+        if not implied:
             continue
-        if r < n_eq and -_feasible(system, others, objective=-row)[1] < rhs - 1e-9:
-            continue
-        kept = others
+        kept[part] = others
         out.append(system.rules[r])
-    return out
+    return out, total
+
+
+def _exceeds(
+    system: LinearSystem,
+    rows: list[int],
+    objective: np.ndarray,
+    bound: float,
+    cells: np.ndarray,
+    deadline: float | None,
+) -> bool:
+    """Whether objective·x can exceed ``bound`` under the rules numbered ``rows``, or under the
+    cells' bounds alone (no linear program) when there are none: +inf if any coefficient is
+    positive (no cell has an upper bound), else its value at the lower bounds."""
+    if not rows:
+        most = float("inf") if (objective > 0).any() else float(objective @ system.lower)
+        return most > bound + 1e-9
+    return _feasible(system, rows, objective=objective, cells=cells, deadline=deadline)[1] > bound + 1e-9

@@ -163,10 +163,12 @@ class Negated:
 
 
 @dataclass(frozen=True, slots=True)
-class BinOp:
-    op: str  # "+" or "-"
-    left: Expr
-    right: Expr
+class Chain:
+    """``a + b - c``: terms added or subtracted, left to right. Flat however long the chain, so
+    that no walk over an expression goes deeper than its parentheses."""
+
+    first: Expr
+    rest: tuple[tuple[str, Expr], ...]  # ("+" or "-", term), at least one
     span: Span = field(compare=False)
 
 
@@ -179,7 +181,7 @@ class CellRef:
     span: Span = field(compare=False)
 
 
-Expr = Ref | SumRef | PreviousRef | CellRef | Const | Scaled | Negated | BinOp
+Expr = Ref | SumRef | PreviousRef | CellRef | Const | Scaled | Negated | Chain
 
 
 @dataclass(frozen=True, slots=True)

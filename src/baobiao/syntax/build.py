@@ -1,40 +1,88 @@
 """Lark tree -> AST. One method per grammar rule, named after it; positions made in one helper.
 
 Nothing here raises: every shape the grammar admits maps to an AST node, and every check of
-meaning happens later, in the compiler.
+meaning happens later, in the compiler. The tree is walked without recursion (an explicit stack),
+so its depth never meets Python's recursion limit; a chain of ``+`` and ``-`` becomes one flat
+:class:`ast.Chain`, whose length is checked against ``MAX_TERMS`` here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token, Tree
 from lark.tree import Meta
 
+from baobiao.diagnostics.core import Diagnostic, diag
 from baobiao.source import Source, Span
 from baobiao.syntax import ast
+from baobiao.syntax.limits import MAX_NUMBER_DIGITS, MAX_TERMS
 
 _ESCAPE = re.compile(r"\\(.)")
 
 
 def _unquote(raw: str) -> str:
-    return _ESCAPE.sub(r"\1", raw[1:-1])
+    inner = raw[1:-1]
+    return _ESCAPE.sub(r"\1", inner) if "\\" in inner else inner
 
 
-@v_args(meta=True)
-class AstBuilder(Transformer[Token, ast.SpecFile]):
+_Method = Callable[[Meta, list[Any]], Any]
+
+
+class AstBuilder:
+    """Builds the AST of one source; ``problems`` holds what exceeded a limit (then the AST is
+    not used)."""
+
     def __init__(self, source: Source) -> None:
-        super().__init__()
         self._file = source.name
+        self.problems: list[Diagnostic] = []
+        self._methods: dict[str, _Method] = {}
+
+    def _method(self, rule: str) -> _Method:
+        method = self._methods.get(rule)
+        if method is None:
+            method = self._methods[rule] = getattr(self, rule)
+        return method
+
+    def transform(self, tree: Tree[Token]) -> ast.SpecFile:
+        """The AST of a whole spec (the tree of the grammar's ``start``)."""
+        spec = self.build(tree)
+        assert isinstance(spec, ast.SpecFile)
+        return spec
+
+    def build(self, tree: Tree[Token]) -> Any:
+        """The AST node of a tree. Each node's method is called with its children already
+        built, in post-order, from an explicit stack: a node is pushed once to open it (its
+        children follow) and once to close it (its built children are then the last values)."""
+        values: list[Any] = []
+        stack: list[tuple[Tree[Token] | None, Any]] = [(tree, None)]
+        while stack:
+            node, payload = stack.pop()
+            if node is None:  # a token or placeholder: a value as it is
+                values.append(payload)
+            elif payload is None:  # open
+                stack.append((node, len(node.children)))
+                for child in reversed(node.children):
+                    stack.append((child, None) if isinstance(child, Tree) else (None, child))
+            else:  # close: its children are the last ``payload`` values
+                start = len(values) - payload
+                children = values[start:]
+                del values[start:]
+                values.append(self._method(str(node.data))(node.meta, children))
+        (result,) = values
+        return result
 
     # -- positions ---------------------------------------------------------------------
     def _span(self, node: Meta | Token) -> Span:
-        line = getattr(node, "line", None) or 1
-        column = getattr(node, "column", None) or 1
-        end_line = getattr(node, "end_line", None) or line
-        end_column = getattr(node, "end_column", None) or column + 1
-        return Span(self._file, line, column, end_line, end_column)
+        try:  # a token, or a rule's positions (Lark's propagate_positions)
+            line, column, end_line, end_column = node.line, node.column, node.end_line, node.end_column
+        except AttributeError:  # a rule that matched nothing
+            line = column = end_line = end_column = None
+        line = line or 1
+        column = column or 1
+        return Span(self._file, line, column, end_line or line, end_column or column + 1)
 
     def _ident(self, tok: Token) -> ast.Ident:
         return ast.Ident(str(tok), self._span(tok))
@@ -246,14 +294,36 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
     def comparator(self, meta: Meta, children: list[Any]) -> str:
         return {"==": "=", "≤": "<=", "≥": ">="}.get(str(children[0]), str(children[0]))
 
-    def add(self, meta: Meta, children: list[Any]) -> ast.BinOp:
-        return ast.BinOp("+", children[0], children[1], self._span(meta))
+    def add(self, meta: Meta, children: list[Any]) -> ast.Chain:
+        return self._chain("+", meta, children)
 
-    def sub(self, meta: Meta, children: list[Any]) -> ast.BinOp:
-        return ast.BinOp("-", children[0], children[1], self._span(meta))
+    def sub(self, meta: Meta, children: list[Any]) -> ast.Chain:
+        return self._chain("-", meta, children)
+
+    def _chain(self, op: str, meta: Meta, children: list[Any]) -> ast.Chain:
+        """``left op right``: the left side is a chain already when the chain goes on (``(a + b) + c``
+        means ``a + b + c`` and is printed so)."""
+        left, right = children
+        span = self._span(meta)
+        if isinstance(left, ast.Chain):
+            chain = ast.Chain(left.first, (*left.rest, (op, right)), span)
+        else:
+            chain = ast.Chain(left, ((op, right),), span)
+        if len(chain.rest) == MAX_TERMS:  # the term past the limit, reported once per chain
+            self.problems.append(diag("S234", right.span, limit=f"{MAX_TERMS:,}"))
+        return chain
 
     def scaled(self, meta: Meta, children: list[Any]) -> ast.Scaled:
-        return ast.Scaled(self._number(children[0]), children[1], self._span(meta))
+        return ast.Scaled(self._operand_number(children[0]), children[1], self._span(meta))
+
+    def _operand_number(self, tok: Token) -> ast.Number:
+        """A constant or factor of an expression: at most MAX_NUMBER_DIGITS digits, so that the
+        linear programs (lint, bounds) compute with it exactly."""
+        number = self._number(tok)
+        digits = sum(ch.isdigit() for ch in number.text)
+        if digits > MAX_NUMBER_DIGITS:
+            self.problems.append(diag("S237", number.span, digits=str(digits), limit=str(MAX_NUMBER_DIGITS)))
+        return number
 
     def negated(self, meta: Meta, children: list[Any]) -> ast.Negated:
         return ast.Negated(children[0], self._span(meta))
@@ -265,4 +335,4 @@ class AstBuilder(Transformer[Token, ast.SpecFile]):
         return ast.SumRef(self._ident(children[0]), self._span(meta))
 
     def const(self, meta: Meta, children: list[Any]) -> ast.Const:
-        return ast.Const(self._number(children[0]), self._span(meta))
+        return ast.Const(self._operand_number(children[0]), self._span(meta))

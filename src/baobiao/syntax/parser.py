@@ -6,7 +6,9 @@ error is classified by the parser state it occurs in. Every entry of the table h
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
 from collections.abc import Iterator
 from typing import ClassVar
@@ -19,6 +21,7 @@ from baobiao.resources import data_dir
 from baobiao.source import Source, Span
 from baobiao.syntax import ast
 from baobiao.syntax.build import AstBuilder
+from baobiao.syntax.limits import MAX_DEPTH, MAX_LINE_CHARS, MAX_PARENS, MAX_SPEC_BYTES, MAX_SPEC_WORDS
 
 
 class _SpecIndenter(Indenter):
@@ -151,20 +154,67 @@ def extract_comments(text: str) -> tuple[ast.Comment, ...]:
     return tuple(out)
 
 
+_PAREN = re.compile(r"[()]")
+_WORD = re.compile(r"\w+|[^\w\s]")  # outside quotes: an id, a number, a keyword or a symbol
+
+
 def _prescan(source: Source) -> list[Diagnostic]:
-    """Line-level problems found before parsing: tabs in indentation, unclosed quotes."""
+    """Line-level problems found before parsing: the spec's size, long lines, tabs in
+    indentation, unclosed quotes, indentation and parentheses nested beyond the limits.
+
+    Indentation levels are counted as the parser's indenter counts them (blank lines and lines
+    holding only a comment do not count), so that no syntax tree is deeper than ``MAX_DEPTH``
+    blocks and ``MAX_PARENS`` parentheses."""
+    size = len(source.text.encode("utf-8"))
+    if size > MAX_SPEC_BYTES:
+        limit = f"{MAX_SPEC_BYTES:,}"
+        return [diag("S230", source.point(1, 1), size=f"{size:,}", limit=limit, unit="字节", unit_en="bytes")]
     problems: list[Diagnostic] = []
+    widths = [0]  # the indentation of each open level
+    too_deep = False
+    words = 0
     for n, line in enumerate(source.text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            length, limit = f"{len(line):,}", f"{MAX_LINE_CHARS:,}"
+            problems.append(diag("S231", source.point(n, MAX_LINE_CHARS + 1), length=length, limit=limit))
+            continue
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
             problems.append(diag("S109", source.point(n, line.index("\t") + 1)))
-        stripped = _QUOTE_RUN.sub(lambda m: " " * len(m.group(0)), line)
+        stripped, strings = _QUOTE_RUN.subn(lambda m: " " * len(m.group(0)), line) if '"' in line else (line, 0)
         hash_at = stripped.find("#")
         code_part = stripped if hash_at < 0 else stripped[:hash_at]
+        if strings and hash_at >= 0:  # quotes in a comment are no label
+            strings = len(_QUOTE_RUN.findall(line[:hash_at]))
+        words += strings + len(_WORD.findall(code_part))
+        if words > MAX_SPEC_WORDS:
+            limit = f"{MAX_SPEC_WORDS:,}"
+            unit, unit_en = "个词和符号", "words and symbols"
+            return [diag("S230", source.point(n, 1), size=f"> {limit}", limit=limit, unit=unit, unit_en=unit_en)]
         if '"' in code_part:
             col = code_part.index('"') + 1
             problems.append(diag("S104", source.point(n, col, len(line) - col + 1)))
+        if not code_part.strip():
+            continue
+        while indent < widths[-1]:
+            widths.pop()
+        if indent > widths[-1]:
+            widths.append(indent)
+        if len(widths) - 1 > MAX_DEPTH and not too_deep:  # once per run of lines too deep
+            problems.append(diag("S232", source.point(n, indent + 1), depth=str(len(widths) - 1), limit=str(MAX_DEPTH)))
+        too_deep = len(widths) - 1 > MAX_DEPTH
+        if "(" in code_part:
+            problems.extend(_parentheses(source, n, code_part))
     return problems
+
+
+def _parentheses(source: Source, n: int, code: str) -> list[Diagnostic]:
+    depth = 0
+    for m in _PAREN.finditer(code):
+        depth += 1 if m.group() == "(" else -1
+        if depth > MAX_PARENS:
+            return [diag("S233", source.point(n, m.start() + 1), depth=str(depth), limit=str(MAX_PARENS))]
+    return []
 
 
 def _token_span(source: Source, tok: Token) -> Span:
@@ -246,24 +296,43 @@ def _syntax_diagnostic(source: Source, exc: UnexpectedInput) -> Diagnostic:
     )
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a spec is parsed, built or compiled: those stages make
+    many objects and no cycles, and Python's collector would walk the growing heap again and
+    again (a third of the time of a large spec)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse(source: Source) -> tuple[ast.SpecFile | None, list[Diagnostic]]:
-    """Parse a spec. Returns the AST, or None with the syntax diagnostics."""
+    """Parse a spec. Returns the AST, or None with the syntax diagnostics (or the limits
+    exceeded)."""
     problems = _prescan(source)
     if problems:
         return None, problems
     text = source.text if source.text.endswith("\n") else source.text + "\n"
     parser = _parser()
-    try:
-        tree = parser.parse(text)
-    except DedentError:
-        tok = _INDENTER.last_newline
-        span = (
-            source.point(tok.end_line, tok.end_column or 1)
-            if tok is not None and tok.end_line is not None
-            else source.point(1, 1)
-        )
-        return None, [diag("S103", span)]
-    except UnexpectedInput as exc:
-        return None, [_syntax_diagnostic(source, exc)]
-    spec = AstBuilder(source).transform(tree)
+    with gc_paused():
+        try:
+            tree = parser.parse(text)
+        except DedentError:
+            tok = _INDENTER.last_newline
+            span = (
+                source.point(tok.end_line, tok.end_column or 1)
+                if tok is not None and tok.end_line is not None
+                else source.point(1, 1)
+            )
+            return None, [diag("S103", span)]
+        except UnexpectedInput as exc:
+            return None, [_syntax_diagnostic(source, exc)]
+        builder = AstBuilder(source)
+        spec = builder.transform(tree)
+    if builder.problems:
+        return None, builder.problems
     return ast.SpecFile(spec.header, spec.items, extract_comments(source.text)), []

@@ -21,7 +21,30 @@ def _words(words: tuple[ast.Text, ...]) -> str:
     return ", ".join(quote(w.value) for w in words)
 
 
-def _expr(e: ast.Expr, parent_prec: int = 0, right_side: bool = False) -> str:
+_ATOMS = (ast.Ref, ast.SumRef, ast.PreviousRef, ast.CellRef, ast.Const)
+
+
+def _expr(e: ast.Expr) -> str:
+    """An expression: a chain of terms joined by + and -, or one term. (The parser makes every
+    chain flat, so a chain never starts with another; the depth of the recursion is that of the
+    parentheses, which the parser limits.)"""
+    if isinstance(e, ast.Chain):
+        return " ".join([_expr(e.first), *(f"{op} {_term(term)}" for op, term in e.rest)])
+    return _term(e)
+
+
+def _term(e: ast.Expr) -> str:
+    """A term after + or -: a chain only in parentheses (a - (b - c))."""
+    if isinstance(e, ast.Scaled):
+        return f"{e.factor.text} * {_atom(e.operand)}"
+    if isinstance(e, ast.Negated):
+        return f"-{_atom(e.operand)}"
+    return _atom(e)
+
+
+def _atom(e: ast.Expr) -> str:
+    """What N * and unary - apply to: a name, a number, sum(…), previous(…), or an expression
+    in parentheses (2 * (3 * a), -(-a))."""
     if isinstance(e, ast.Ref):
         return e.name.text
     if isinstance(e, ast.SumRef):
@@ -32,13 +55,7 @@ def _expr(e: ast.Expr, parent_prec: int = 0, right_side: bool = False) -> str:
         return f"{e.row.text}.{e.column.text}"
     if isinstance(e, ast.Const):
         return e.value.text
-    if isinstance(e, ast.Scaled):
-        return f"{e.factor.text} * {_expr(e.operand, 3)}"
-    if isinstance(e, ast.Negated):
-        return f"-{_expr(e.operand, 3)}"
-    text = f"{_expr(e.left, 1)} {e.op} {_expr(e.right, 1, right_side=True)}"
-    needs_parens = parent_prec > 1 or (parent_prec == 1 and right_side)
-    return f"({text})" if needs_parens else text
+    return f"({_expr(e)})"
 
 
 def constraint_text(c: ast.Constraint) -> str:
@@ -56,11 +73,13 @@ class _Printer:
     def __init__(self, spec: ast.SpecFile) -> None:
         self.lines: list[str] = []
         self.own_line = [c for c in spec.comments if c.own_line]
+        self.next_comment = 0  # the first own-line comment not printed yet
         self.trailing = {c.line: c.text for c in spec.comments if not c.own_line}
 
     def comments_before(self, line: int, depth: int) -> None:
-        while self.own_line and self.own_line[0].line < line:
-            self.lines.append(INDENT * depth + self.own_line.pop(0).text)
+        while self.next_comment < len(self.own_line) and self.own_line[self.next_comment].line < line:
+            self.lines.append(INDENT * depth + self.own_line[self.next_comment].text)
+            self.next_comment += 1
 
     def emit(self, depth: int, text: str, line: int) -> None:
         self.comments_before(line, depth)
@@ -97,11 +116,13 @@ class _Printer:
             text = ", ".join(values) + ("," if k < len(lines) - 1 else "")
             self.emit(1 if k == 0 else 2, head + text if k == 0 else text, line)
 
-    def block(self, members: tuple[ast.Member, ...], depth: int) -> None:
+    def block(self, members: tuple[ast.Member, ...], depth: int, axis: bool = False) -> None:
         for m in members:
-            self.member(m, depth)
+            self.member(m, depth, axis)
 
-    def member(self, m: ast.Member | ast.Edit, depth: int) -> None:
+    def member(self, m: ast.Member | ast.Edit, depth: int, axis: bool = False) -> None:
+        """One item and its block; ``axis``: a row or column of a table (where ``integer`` is
+        kept: it overrides the table's type)."""
         if isinstance(m, ast.Note):
             self.emit(depth, f"note {quote(m.text.value)}", m.span.line)
         elif isinstance(m, ast.Formerly):
@@ -113,10 +134,10 @@ class _Printer:
             self.emit(depth + 1, constraint_text(m.constraint), m.constraint.span.line)
         elif isinstance(m, ast.SectionDecl):
             self.emit(depth, f"section {m.id.text} {quote(m.label.value)}", m.span.line)
-            self.block(m.members, depth + 1)
+            self.block(m.members, depth + 1, axis)
         elif isinstance(m, ast.IndicatorDecl):
-            self.emit(depth, _indicator_line(m), m.span.line)
-            self.block(m.members, depth + 1)
+            self.emit(depth, _indicator_line(m, axis), m.span.line)
+            self.block(m.members, depth + 1, axis)
         elif isinstance(m, ast.TableDecl):
             self.table(m, depth)
         elif isinstance(m, ast.CarryDecl):
@@ -137,11 +158,12 @@ class _Printer:
         self.emit(depth, " ".join(head), m.span.line)
         notes = [x for x in m.members if isinstance(x, ast.Note)]
         self.block(tuple(notes), depth + 1)
-        self.lines.append(INDENT * (depth + 1) + "columns")
-        self.block(m.columns, depth + 2)
+        if m.columns:  # a table may have rows and no columns (it then has no cells)
+            self.lines.append(INDENT * (depth + 1) + "columns")
+            self.block(m.columns, depth + 2, axis=True)
         if m.rows is not None:
             self.lines.append(INDENT * (depth + 1) + "rows")
-            self.block(m.rows, depth + 2)
+            self.block(m.rows, depth + 2, axis=True)
         self.block(tuple(x for x in m.members if not isinstance(x, ast.Note)), depth + 1)
 
     def edit(self, m: ast.Edit, depth: int) -> None:
@@ -155,22 +177,24 @@ class _Printer:
             self.block(m.items, depth + 1)
 
 
-def _type_text(vt: ast.ValueTypeDecl | None) -> str:
-    if vt is None or not (vt.signed or vt.decimals is not None):
+def _type_text(vt: ast.ValueTypeDecl | None, keep_integer: bool = False) -> str:
+    if vt is None:
         return ""
+    if not (vt.signed or vt.decimals is not None):
+        return "integer" if keep_integer else ""
     if vt.decimals is None:
         return "signed" if vt.signed else "integer"
     kind = f"decimal({vt.decimals.text})"
     return f"signed {kind}" if vt.signed else kind
 
 
-def _indicator_line(m: ast.IndicatorDecl) -> str:
+def _indicator_line(m: ast.IndicatorDecl, axis: bool = False) -> str:
     parts = ["其中"] if m.is_part else []
     parts += [m.id.text, quote(m.label.value)]
     if m.unit is not None:
         parts.append(m.unit.text)
-    if _type_text(m.value_type):
-        parts.append(_type_text(m.value_type))
+    if _type_text(m.value_type, keep_integer=axis):
+        parts.append(_type_text(m.value_type, keep_integer=axis))
     if m.relation is not None:
         parts.append("= sum")
         if m.relation.parts is not None:
