@@ -17,6 +17,7 @@ import ctypes
 import io
 import mmap
 import os
+import re
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -42,6 +43,11 @@ from baobiao.instance.values import MAX_INTEGER_DIGITS, ValueKind, parse_value
 from baobiao.model import Form, Rule, semantics
 
 BLOCK = 4 << 20  # bytes of CSV a worker reads and checks at a time
+MAX_BYTES = 4 << 30  # larger batch files are refused before reading (D340): about 550,000 agencies of the 2021 form
+# A block with more unreadable lines than this (not four fields, a quote never closed, labels of
+# no cell), and more than readable ones, is not agencies of the form: reading stops where its
+# garbage begins (D343), so that garbage fails in seconds, not hours.
+GARBAGE_LINES = 1000
 WORKERS = min(4, os.cpu_count() or 1)
 NAMES = ("agency", "row", "column", "value")
 # header names accepted for the four columns, in this order
@@ -56,6 +62,15 @@ _EXACT_IN_FLOAT = float(2**53)  # below this, sums of whole numbers are exact in
 _DIGITS = np.zeros(256, dtype=bool)
 _DIGITS[ord("0") : ord("9") + 1] = True
 _DECIMAL = r"^-?[0-9]{1,15}(\.[0-9]{1,10})?$"  # read exactly as parse_value reads it
+_NEWLINE, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
+# One field as pyarrow's CSV reader reads it: quoted only when it starts with a quote (inside,
+# "" is a quote; what follows the closing quote is kept), else up to the next comma. Atomic and
+# possessive, so that a long hostile line costs linear time.
+_FIELD_PATTERN = rb'(?>"(?:[^"\r\n]|"")*+"[^,\r\n]*+|[^,"\r\n][^,\r\n]*+|)'
+_FIELD = re.compile(_FIELD_PATTERN)
+_QUOTED = re.compile(rb'"((?:[^"]|"")*+)"(.*)', re.DOTALL)
+_LINE = re.compile(_FIELD_PATTERN + rb"(?:," + _FIELD_PATTERN + rb"){3}\r?")  # four fields
+_OPEN = re.compile(rb"(?:" + _FIELD_PATTERN + rb',)*+"(?:[^"\r\n]|"")*+\r?')  # ends inside a quoted field
 
 
 # -- the rules as a matrix ---------------------------------------------------------------------
@@ -246,6 +261,133 @@ def _rebase(d: Diagnostic, path: Path, shift: int) -> Diagnostic:
     return replace(d, data_path=f"{prefix}{int(d.data_path[len(prefix) :]) + shift}")
 
 
+# -- a block's lines: those pyarrow can read, and the others ------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sorted:
+    """A block's lines sorted for pyarrow's reader: ``text``, the lines it can read, each one
+    row of four fields; ``kept``, their numbers in the block (0-based; None: every line);
+    ``lines``, how many lines the block has, ``starts`` where each begins; ``bad``, the lines
+    left out that are to be reported, as (number, kind, the line, its fields): kind "columns"
+    (not four fields), "quote" (a quote never closed: read, it would take every line after it
+    into one value) or "cr" (a carriage return inside the line: pyarrow would make it two).
+    Blank lines are left out silently."""
+
+    text: np.ndarray
+    kept: np.ndarray | None
+    lines: int
+    starts: np.ndarray | None  # None: not worked out (the lines read at once)
+    bad: list[tuple[int, str, bytes, int]]
+
+
+def _sort_lines(raw: np.ndarray, size: int) -> _Sorted:
+    """Sort the lines of ``raw[:size]``: the lines with three commas, no quote and no lone
+    carriage return are told in a few vector passes; only the others are looked at one by one."""
+    data = raw[:size]
+    ends = np.flatnonzero(data == _NEWLINE)  # each line's end: its line feed, or the block's end
+    if size and data[size - 1] != _NEWLINE:
+        ends = np.append(ends, size)
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64) if len(ends) else ends
+    n = len(ends)
+    if not n:
+        return _Sorted(data, None, 0, starts, [])
+    lengths = np.diff(np.append(starts, size))  # each line with its line feed
+    # Lines to look at one by one: counted in bytes, not positions (a hostile line may hold
+    # millions of commas); a count modulo 256 is exact for the lines shorter than that.
+    look = (np.add.reduceat(data == _COMMA, starts, dtype=np.uint8) != 3) | (lengths > 255)
+    if (data == _QUOTE).any():
+        look |= np.logical_or.reduceat(data == _QUOTE, starts)
+    lone = data == _CR
+    if lone.any():
+        lone[:-1] &= data[1:] != _NEWLINE  # a carriage return not before a line feed (nor at the end)
+        lone[-1] = False
+        look |= np.logical_or.reduceat(lone, starts)
+    del lone
+    if not look.any():
+        return _Sorted(data, None, n, starts, [])
+    keep = np.ones(n, dtype=bool)
+    bad: list[tuple[int, str, bytes, int]] = []
+    for k in np.flatnonzero(look).tolist():
+        line = data[starts[k] : ends[k]].tobytes()
+        body = line.removesuffix(b"\r")
+        if _LINE.fullmatch(line):
+            continue
+        keep[k] = False
+        if not body:
+            continue  # a blank line
+        if b"\r" in body:
+            bad.append((k, "cr", body, 0))
+        elif b'"' in body and _OPEN.fullmatch(line):
+            bad.append((k, "quote", body, 0))
+        else:
+            bad.append((k, "columns", body, _count_fields(body)))
+    if keep.all():
+        return _Sorted(data, None, n, starts, bad)
+    return _Sorted(data[np.repeat(keep, lengths)], np.flatnonzero(keep), n, starts, bad)
+
+
+def _count_fields(line: bytes) -> int:
+    """How many fields pyarrow's reader would find in a line (without its line end); for a
+    line of more than a thousand fields with quotes, its commas and one."""
+    if b'"' not in line or line.count(b",") > 1000:
+        return line.count(b",") + 1
+    count, at = 1, 0
+    while True:
+        match = _FIELD.match(line, at)
+        assert match is not None
+        end = match.end()
+        if end >= len(line) or line[end] != _COMMA:
+            return count
+        count, at = count + 1, end + 1
+
+
+def _line_problem(where: str, kind: str, line: bytes, fields: int) -> Diagnostic:
+    text = _text(line[:240])[:80]
+    if kind == "quote":
+        return diag("D341", None, data_path=where, text=text)
+    if kind == "cr":
+        return diag("D342", None, data_path=where, text=text)
+    return _csv_problem(
+        where,
+        f"这一行应有 4 列，实有 {fields} 列：{text}",
+        f"this line should have 4 columns, not {fields}: {text}",
+    )
+
+
+class _NotAgencies(Exception):
+    """A block mostly of lines that are not an agency's (garbage), as far as its lines before
+    ``horizon`` (0-based, in the block) tell: of those read by pyarrow, the lines that name a
+    cell (``placed``) and those that do not."""
+
+    def __init__(self, placed: np.ndarray, unplaced: np.ndarray, horizon: int) -> None:
+        super().__init__(len(placed), len(unplaced), horizon)
+        self.placed, self.unplaced, self.horizon = placed, unplaced, horizon
+
+
+def _garbage_start(lines: _Sorted, garbage: _NotAgencies) -> tuple[int, int]:
+    """Where the garbage of a block begins (0-based line) and how many of its lines up to the
+    horizon cannot be read: the start of the stretch in which unreadable lines outnumber the
+    others most (a maximal suffix sum), so that the agencies before it are still read."""
+    status = np.zeros(lines.lines, dtype=np.int64)
+    status[garbage.placed] = -1
+    status[garbage.unplaced] = 1
+    status[[k for k, _, _, _ in lines.bad]] = 1
+    known = status[: garbage.horizon]
+    sums = np.concatenate(([0], np.cumsum(known)))
+    start = len(sums) - 1 - int(np.argmin(sums[::-1]))  # the last of the least
+    return start, int(np.count_nonzero(known[start:] > 0))
+
+
+def _garbage(bad: int, seen: int) -> bool:
+    """Whether ``bad`` unreadable lines (or unknown labels) of ``seen`` make a block garbage."""
+    return bad > GARBAGE_LINES and 2 * bad > seen
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MB" if size < 1 << 30 else f"{size / (1 << 30):,.2f} GB"
+
+
 # -- the file: header, blocks of whole agencies --------------------------------------------------
 
 
@@ -280,41 +422,91 @@ def _header_problem(path: Path) -> Diagnostic | None:
     )
 
 
-def _agency_of(data: mmap.mmap, start: int) -> bytes:
-    """The first field (the agency) of the line starting at ``start``, unquoted."""
-    if data[start : start + 1] == b'"':
-        at = start + 1
-        while (close := data.find(b'"', at)) >= 0 and data[close + 1 : close + 2] == b'"':
-            at = close + 2
-        return data[start + 1 : close].replace(b'""', b'"') if close >= 0 else data[start:]
+def _line_at(data: mmap.mmap, start: int) -> bytes:
+    """The line starting at ``start``, without its line end."""
     end = data.find(b"\n", start)
-    comma = data.find(b",", start, end)
-    return data[start : comma if comma >= 0 else end]
+    return data[start : end if end >= 0 else len(data)]
 
 
-def _agency_cut(data: mmap.mmap, start: int, end: int) -> int:
+def _fields(line: bytes) -> list[bytes] | None:
+    """The fields of a line (without its line end) as pyarrow's reader reads them, unquoted;
+    None when a quote is never closed (or a carriage return is inside)."""
+    line = line.removesuffix(b"\r")
+    if b'"' not in line:
+        return line.split(b",")
+    fields, at = [], 0
+    while True:
+        match = _FIELD.match(line, at)
+        assert match is not None  # a field may be empty: it always matches
+        end = match.end()
+        if end < len(line) and line[end] != _COMMA:  # stopped at a quote never closed
+            return None
+        quoted = _QUOTED.fullmatch(match.group())
+        fields.append(quoted[1].replace(b'""', b'"') + quoted[2] if quoted else match.group())
+        if end >= len(line):
+            return fields
+        at = end + 1
+
+
+def _agency_of(data: mmap.mmap, start: int) -> bytes:
+    """The first field (the agency) of the line starting at ``start``, unquoted (the line itself
+    when it cannot be read: a quote never closed)."""
+    line = _line_at(data, start)
+    if not line.startswith(b'"'):
+        return line.split(b",", 1)[0]
+    match = _FIELD.match(line)
+    assert match is not None
+    if match.end() < len(line) and line[match.end()] != _COMMA:
+        return line
+    quoted = _QUOTED.fullmatch(match.group())
+    return quoted[1].replace(b'""', b'"') + quoted[2] if quoted else match.group()
+
+
+def _anywhere(line: bytes) -> bool:
+    return True
+
+
+def _agency_cut(data: mmap.mmap, start: int, end: int, placed: Callable[[bytes], bool] = _anywhere) -> int:
     """Where, in ``data[start:end]``, the last agency begins whose lines may go on after
-    ``end`` (just after the line before it); ``start`` when all of it may be one agency."""
+    ``end`` (just after the line before it); ``start`` when all of it may be one agency.
+
+    Lines that are not ``placed`` (garbage, a quote never closed, labels of no cell) belong to no
+    agency: they neither end an agency's lines nor begin new ones, so an agency with such a line
+    among its own is not cut in two (a long run of them is cut inside)."""
     line = data.rfind(b"\n", start, data.rfind(b"\n", start, end)) + 1  # the last whole line
     if line <= start:
         return start
-    name = _agency_of(data, line)
-    while line > start:
-        before = max(start, data.rfind(b"\n", start, line - 1) + 1)
-        if _agency_of(data, before) != name:
-            return line
-        line = before
-    return start
+    name: bytes | None = None
+    stray, after = 0, line  # lines not placed one after another; the line after this one
+    while True:
+        agency = _agency_of(data, line)
+        if agency == name:
+            stray = 0
+        elif placed(_line_at(data, line)):
+            if name is not None:
+                return after
+            name, stray = agency, 0
+        else:
+            stray += 1
+            if stray > GARBAGE_LINES:
+                return after
+        after = line
+        if line <= start:
+            return start
+        line = max(start, data.rfind(b"\n", start, line - 1) + 1)
 
 
-def _ranges(data: mmap.mmap, size: int = BLOCK) -> Iterator[tuple[int, int]]:
+def _ranges(
+    data: mmap.mmap, size: int = BLOCK, placed: Callable[[bytes], bool] = _anywhere
+) -> Iterator[tuple[int, int]]:
     """The lines after the header as (start, end) offsets, in blocks of about ``size`` bytes
-    that end where an agency ends, so that blocks can be checked on their own, in any order."""
+    that end where an agency ends, so that blocks can be checked on their own, in any order
+    (``placed``: whether a line can be read as a line of an agency; see ``_agency_cut``)."""
     start = data.find(b"\n") + 1
     while 0 < start < len(data):
         end = min(len(data), start + size)
         while end < len(data):
-            cut = _agency_cut(data, start, end)
+            cut = _agency_cut(data, start, end, placed)
             if cut > start:
                 end = cut
                 break
@@ -342,6 +534,7 @@ class _BlockChecker:
         self.matrix = compile_rules(form)
         self.keys = KeyIndex(form, near=False)  # labels of machine exports: exact (no slips read silently)
         self.cells: dict[tuple[str, str], int] = {}  # (row, column) as written -> matrix column
+        self.unknowns: dict[str, Diagnostic] = {}  # D305 of a (row, column) that names no cell
         self.layouts: dict[tuple[tuple[bytes, ...], tuple[bytes, ...]], _Layout] = {}
         # bytes, not text: UTF-8 is checked where it matters (names, labels), not in every digit
         self.convert = pacsv.ConvertOptions(column_types=dict.fromkeys(NAMES, pa.binary()), strings_can_be_null=False)
@@ -349,9 +542,12 @@ class _BlockChecker:
     # (row, column) labels -> cell, once per distinct pair
     def cell(self, row: str, column: str) -> int:
         key = (row, column)
-        if key not in self.cells:
-            self.cells[key] = self._resolve(row, column)
-        return self.cells[key]
+        found = self.cells.get(key)
+        if found is None:
+            if len(self.cells) >= 1 << 16:  # garbage labels must not pile up across blocks
+                self.cells.clear()
+            found = self.cells[key] = self._resolve(row, column)
+        return found
 
     def _resolve(self, row: str, column: str) -> int:
         ids = self.keys.resolve(row).ids
@@ -396,50 +592,138 @@ class _BlockChecker:
             found = self.layout(rows, cols) if rows else None
             return found if found is not None and found.matrix is not None else None
 
+    def placed(self, line: bytes) -> bool:
+        """Whether a line (without its line end) is a line of an agency: four fields whose
+        row and column name a cell of the form."""
+        fields = _fields(line)
+        return fields is not None and len(fields) == len(NAMES) and self.cell(_text(fields[1]), _text(fields[2])) >= 0
+
+    def unknown(self, key: str, where: str) -> Diagnostic:
+        """D305 for a line's (row, column) that names no cell; the suggestions made once per key."""
+        found = self.unknowns.get(key)
+        if found is None:
+            if len(self.unknowns) >= 4096:
+                self.unknowns.clear()
+            found = self.unknowns[key] = self.keys.unknown(key)
+        return replace(found, data_path=where)
+
     def check(self, handle: io.BufferedReader, path: Path, start: int, end: int, compiled: bool) -> _Block:
         """The lines at bytes ``start:end`` of the file (whole agencies): by the compiled scan
         when it is to be used and can, otherwise by pyarrow's reader."""
         raw = _read(handle, start, end - start)
         size = len(raw) - SPARE
         scanned = self.scanned(raw, size, str(path)) if compiled else None
-        return scanned if scanned is not None else self.table(raw, size, path)
+        if scanned is not None:
+            return scanned
+        return self.table(raw, size, path, os.fstat(handle.fileno()).st_size - start)
 
-    def table(self, raw: np.ndarray, size: int, path: Path) -> _Block:
-        """The block read by pyarrow's CSV reader, whatever its lines."""
+    def table(self, raw: np.ndarray, size: int, path: Path, rest: int, judge: bool = True) -> _Block:
+        """The block read by pyarrow's CSV reader, whatever its lines: those it cannot read
+        (not four fields, a quote never closed, a carriage return inside) are left out first and
+        reported at their line, so that one of them costs that line only, never the lines after
+        it. A block mostly of lines that are not an agency's ends the reading of the file there
+        (D343; ``rest``: the bytes from the block's start to the file's end), after the agencies
+        before them are read (``judge`` False: no such judgement)."""
+        table = self.plain(raw[:size])
+        lines = _sort_lines(raw, size) if table is None else _Sorted(raw[:size], None, table.num_rows, None, [])
+        where = f"{path}:"
+        kept = lines.kept if lines.kept is not None else np.arange(lines.lines)
+        try:
+            if judge and _garbage(len(lines.bad), lines.lines):  # the lines left out say so already
+                raise _NotAgencies(kept, kept[:0], lines.lines)
+            return self.read(lines, kept, size, path, judge, table)
+        except _NotAgencies as garbage:
+            if lines.starts is None:
+                lines = _sort_lines(raw, size)
+            assert lines.starts is not None
+            line, bad = _garbage_start(lines, garbage)
+            before = self.table(raw, int(lines.starts[line]), path, rest, judge=False) if line else None
+            stop = diag(
+                "D343",
+                None,
+                data_path=f"{where}{line + 1}",
+                lines=garbage.horizon - line,
+                bad=bad,
+                rest=_megabytes(rest - int(lines.starts[line]) if line < lines.lines else 0),
+            )
+            return _Block(
+                size,
+                lines.lines,
+                before.names if before else [],
+                before.findings if before else {},
+                [*(before.problems if before else ()), stop],
+                stop=True,
+            )
+
+    def plain(self, data: np.ndarray) -> Any | None:
+        """The lines read by pyarrow at once, when each is surely one row of four fields for it
+        (no quote, no carriage return but before a line feed, and pyarrow finds no line of
+        another length); None otherwise: then they are sorted first (``_sort_lines``)."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        skipped: list[int] = []  # lines (0-based in the block) pyarrow left out
-        problems: list[Diagnostic] = []
-
-        def invalid(row: Any) -> str:
-            skipped.append(row.number - 1)
-            problems.append(
-                _csv_problem(
-                    f"{path}:{row.number}",
-                    f"这一行应有 4 列，实有 {row.actual_columns} 列：{row.text[:80]}",
-                    f"this line should have 4 columns, not {row.actual_columns}: {row.text[:80]}",
-                )
-            )
-            return "skip"
-
-        parse = pacsv.ParseOptions(invalid_row_handler=invalid, ignore_empty_lines=False)
-        try:
-            table = pacsv.read_csv(
-                pa.py_buffer(raw[:size]),
-                read_options=pacsv.ReadOptions(column_names=list(NAMES), use_threads=False, block_size=size + 1),
-                parse_options=parse,
+        if (data == _QUOTE).any():
+            return None
+        returns = np.flatnonzero(data == _CR)
+        returns = returns[returns + 1 < len(data)]
+        if len(returns) and not (data[returns + 1] == _NEWLINE).all():
+            return None
+        try:  # without a handler: a line of another length ends the reading, at once
+            return pacsv.read_csv(
+                pa.py_buffer(data),
+                read_options=pacsv.ReadOptions(column_names=list(NAMES), use_threads=False, block_size=len(data) + 1),
+                parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
                 convert_options=self.convert,
             )
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # a line break in a value
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+
+    def read(
+        self, lines: _Sorted, kept: np.ndarray, size: int, path: Path, judge: bool, table: Any | None = None
+    ) -> _Block:
+        """The lines pyarrow can read (``kept``) of a block of ``size`` bytes, read by it (unless
+        ``table`` holds them already) and checked; raises _NotAgencies (when ``judge``) for a
+        block mostly of lines that name no cell."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        where = f"{path}:"
+        problems = [_line_problem(f"{where}{k + 1}", kind, text, n) for k, kind, text, n in lines.bad]
+        skipped: list[int | None] = []  # rows pyarrow left out (1-based in what it read): none expected
+
+        def invalid(row: Any) -> str:
+            skipped.append(row.number)
+            return "skip"
+
+        if not len(kept):  # no line pyarrow can read
+            return _Block(size, lines.lines, [], {}, problems)
+        try:
+            if table is None:
+                table = pacsv.read_csv(
+                    pa.py_buffer(lines.text),
+                    read_options=pacsv.ReadOptions(
+                        column_names=list(NAMES), use_threads=False, block_size=len(lines.text) + 1
+                    ),
+                    parse_options=pacsv.ParseOptions(invalid_row_handler=invalid, ignore_empty_lines=False),
+                    convert_options=self.convert,
+                )
+            if table.num_rows + len(skipped) != len(kept) or None in skipped:
+                raise pa.ArrowInvalid(f"{table.num_rows} rows of {len(kept)} lines")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:  # not expected: the lines were sorted
+            first = int(kept[0]) + 1 if len(kept) else 1
             problem = _csv_problem(
-                f"{path}:1",
-                f"CSV 无法读取（值中不能换行）：{str(exc)[:120]}",
-                "unreadable CSV (no line breaks in values): " + str(exc)[:120],
+                f"{where}{first}",
+                f"从这一行起的 {len(kept)} 行无法读取：{str(exc)[:120]}",
+                f"the {len(kept)} lines from here could not be read: {str(exc)[:120]}",
             )
-            return _Block(size, 0, [], {}, [problem], stop=True)
-        lines = 1 + _line_offsets(table.num_rows, skipped)
-        return _TableLines(self, str(path), table, lines, problems).run(size, table.num_rows + len(skipped))
+            return _Block(size, lines.lines, [], {}, [*problems, problem])
+        if skipped:
+            gone = sorted(int(r) - 1 for r in skipped if r is not None)
+            for r in gone:
+                problems.append(_csv_problem(f"{where}{kept[r] + 1}", "这一行无法读取", "this line could not be read"))
+            kept = np.delete(kept, gone)
+        reader = _TableLines(self, str(path), table, 1 + kept, problems)
+        return reader.run(size, lines.lines, len(lines.bad) if judge else None)
 
     def scanned(self, raw: np.ndarray, size: int, file: str) -> _Block | None:
         """The block read by the compiled scan, when it is loaded and every agency has the
@@ -550,15 +834,6 @@ def _repeats(array: Any, period: int) -> bool:
         return False
     chars = raw[offsets[0] : offsets[-1]].reshape(times, -1)
     return bool((chars == chars[0]).all())
-
-
-def _line_offsets(rows: int, skipped: list[int]) -> np.ndarray:
-    """Each table row's line offset in its block, given the lines left out."""
-    offsets = np.arange(rows)
-    if skipped:
-        gaps = np.sort(np.array(skipped)) - np.arange(len(skipped))
-        offsets += np.searchsorted(gaps, offsets, side="right")
-    return offsets
 
 
 @dataclass(frozen=True)
@@ -753,34 +1028,85 @@ class _TableLines(_Lines):
         self.n = table.num_rows
         self.value = table.column("value").combine_chunks()
 
-    def run(self, size: int, lines: int) -> _Block:
+    def run(self, size: int, lines: int, unreadable: int | None) -> _Block:
+        """The block's outcome (``lines`` lines, ``unreadable`` of them left out before); raises
+        _NotAgencies when it is mostly lines that are not an agency's (None: never)."""
         if self.n == 0:
             return _Block(size, lines, [], {}, self.problems)
-        names, bounds = self.agencies()
-        cells = self.cells(bounds)
-        for row in np.flatnonzero(cells < 0).tolist():
-            written_row, written_col = (
-                _text(self.table.column("row")[row].as_py()),
-                _text(self.table.column("column")[row].as_py()),
-            )
-            key = f"{written_row} > {written_col}" if written_col.strip() else written_row
-            self.line_problems.setdefault(row, []).append(self.owner.keys.unknown(key, data_path=self.where(row)))
+        runs = self.runs()
+        cells = self.cells(runs, unreadable is not None)
+        unplaced = np.flatnonzero(cells < 0)
+        if unreadable is not None and len(unplaced) and _garbage(unreadable + len(unplaced), lines):
+            raise _NotAgencies(self.lines[cells >= 0] - 1, self.lines[unplaced] - 1, lines)
+        if len(unplaced):
+            cells = self.leave_out(unplaced, cells)
+            if self.n == 0:
+                return _Block(size, lines, [], {}, self.problems)
+            runs = self.runs()
+        names, bounds = self.agencies(runs)
         return self.judge(size, lines, names, bounds, cells, self.values(cells))
+
+    def leave_out(self, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """Leave out the lines whose (row, column) names no cell of the form, each reported
+        (D305) with the agency of its name when a line beside it, or another line of the block,
+        has that name, else as a problem of the file. So a stray line among an agency's lines
+        does not cut it in two, and a name none of whose lines names a cell is no agency.
+        Returns the cells of the lines kept."""
+        import pyarrow as pa
+
+        picked = pa.array(rows)
+        names = self.agency.take(picked).to_pylist()
+        written = zip(
+            self.table.column("row").take(picked).to_pylist(),
+            self.table.column("column").take(picked).to_pylist(),
+            strict=True,
+        )
+        found = []
+        for row, (written_row, written_col) in zip(rows.tolist(), written, strict=True):
+            key = f"{_text(written_row)} > {_text(written_col)}" if _text(written_col).strip() else _text(written_row)
+            found.append(self.owner.unknown(key, self.where(row)))
+        keep = np.ones(self.n, dtype=bool)
+        keep[rows] = False
+        self.table, self.lines = self.table.filter(pa.array(keep)), self.lines[keep]
+        self.agency = self.table.column("agency").combine_chunks()
+        self.value = self.table.column("value").combine_chunks()
+        self.n = self.table.num_rows
+        before = np.cumsum(keep)[rows].tolist()  # the lines kept before each line left out
+        first: dict[bytes, int] | None = None  # each name's first line kept
+        for name, problem, at in zip(names, found, before, strict=True):
+            near = [k for k in (at - 1, at) if 0 <= k < self.n and self.agency[k].as_py() == name]
+            if not near and self.n:
+                if first is None:
+                    first = {}
+                    for k, other in enumerate(self.agency.to_pylist()):
+                        first.setdefault(other, k)
+                near = [first[name]] if name in first else []
+            if near:
+                self.line_problems.setdefault(near[0], []).append(problem)
+            else:
+                self.problems.append(problem)
+        return cells[keep]
 
     def written(self, start: int, end: int) -> Callable[[int], str]:
         offsets, raw = _parts(self.value)
         text, edges = raw[offsets[start] : offsets[end]].tobytes(), (offsets[start : end + 1] - offsets[start]).tolist()
         return lambda k: _text(text[edges[k] : edges[k + 1]])
 
-    def agencies(self) -> tuple[list[str], np.ndarray]:
+    def runs(self) -> np.ndarray:
+        """Where each run of lines of one name starts, with the end after them."""
+        import pyarrow.compute as pc
+
+        change = np.asarray(pc.not_equal(self.agency[1:], self.agency[:-1]), dtype=bool)
+        return np.concatenate(([0], np.flatnonzero(change) + 1, [self.n])).astype(np.int64)
+
+    def agencies(self, runs: np.ndarray) -> tuple[list[str], np.ndarray]:
         """The agencies' names in order, and where each agency's rows start (with the end
-        after them)."""
+        after them), given where each run of lines of one name starts (``runs``)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         agency = self.agency
-        change = np.asarray(pc.not_equal(agency[1:], agency[:-1]), dtype=bool)
-        starts = np.concatenate(([0], np.flatnonzero(change) + 1))
+        starts = runs[:-1]
         firsts = agency.take(pa.array(starts))
         try:
             names = pc.cast(firsts, pa.string()).to_pylist()  # UTF-8 checked at once
@@ -794,10 +1120,11 @@ class _TableLines(_Lines):
             names[k] = names[k] or _text(firsts[k].as_py())
         return names, np.append(starts, self.n)
 
-    def cells(self, bounds: np.ndarray) -> np.ndarray:
+    def cells(self, bounds: np.ndarray, judge: bool = False) -> np.ndarray:
         """Each row's cell (a column of ``self.matrix``), -1 where its (row, column) names
         none. When the row and column texts repeat the first agency's exactly, its cells are
-        repeated; otherwise the texts are dictionary-encoded and each distinct pair resolved."""
+        repeated; otherwise the texts are dictionary-encoded and each distinct pair resolved
+        (``judge``: until the labels met so far are mostly unknown: raises _NotAgencies)."""
         import pyarrow.compute as pc
 
         rows = self.table.column("row").combine_chunks()
@@ -811,11 +1138,24 @@ class _TableLines(_Lines):
                 return np.tile(np.arange(first), self.n // first)
             return np.tile(layout.cells, self.n // first)
         row_codes, col_codes = pc.dictionary_encode(rows), pc.dictionary_encode(cols)
-        row_texts = [_text(r) for r in row_codes.dictionary.to_pylist()]
-        col_texts = [_text(c) for c in col_codes.dictionary.to_pylist()]
-        lookup = np.array([[self.owner.cell(r, c) for c in col_texts] for r in row_texts], dtype=np.int64)
-        lookup = lookup.reshape(len(row_texts), len(col_texts))
-        return np.asarray(lookup[np.asarray(row_codes.indices), np.asarray(col_codes.indices)], dtype=np.int64)
+        width = len(col_codes.dictionary)
+        pairs = np.asarray(row_codes.indices, dtype=np.int64) * width + np.asarray(col_codes.indices, dtype=np.int64)
+        distinct, met, inverse = np.unique(pairs, return_index=True, return_inverse=True)
+        found = np.empty(len(distinct), dtype=np.int64)
+        row_dict, col_dict = row_codes.dictionary, col_codes.dictionary
+        inverse = np.ravel(inverse)
+        unknown = 0
+        # the pairs that occur (not every row text with every column text), in the order met:
+        # garbage is told by its many unknown labels before they are all looked up
+        for j in np.argsort(met).tolist():
+            r, c = divmod(int(distinct[j]), width)
+            found[j] = self.owner.cell(_text(row_dict[r].as_py()), _text(col_dict[c].as_py()))
+            unknown += int(found[j] < 0)
+            if judge and found[j] < 0 and _garbage(unknown, int(met[j]) + 1):  # each a line, at least
+                known = found[inverse[: met[j] + 1]]  # the lines so far: their pairs are all looked up
+                lines = self.lines[: met[j] + 1] - 1
+                raise _NotAgencies(lines[known >= 0], lines[known < 0], int(lines[-1]) + 1)
+        return np.asarray(found[inverse], dtype=np.int64)
 
     def values(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each row's number (float), whether it has one, and whether its cell must be looked
@@ -887,6 +1227,7 @@ def check_csv(
     every: bool = False,
     block_size: int = BLOCK,
     compiled: bool | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> BatchSummary:
     """Check every agency of a long CSV; ``on_agency`` receives the result of each agency with
     findings (``every``: of each agency), in file order.
@@ -897,14 +1238,25 @@ def check_csv(
 
     ``compiled``: read the usual export with the compiled scan (``scan``): True loads it if
     this process has not (about half a second, once), False reads with pyarrow only; None uses it when
-    it is loaded, or when the file is large enough to repay loading it."""
+    it is loaded, or when the file is large enough to repay loading it.
+
+    A file larger than ``max_bytes`` is refused before it is read (D340). Every line that
+    cannot be read as an agency's is reported at its line, and the lines after it are read as
+    usual; a block mostly of such lines ends the reading (D343). ``agencies`` in the summary
+    counts the distinct agencies read."""
     summary = BatchSummary(str(path))
+    size = path.stat().st_size
+    if size > max_bytes:
+        summary.problems.append(
+            diag("D340", None, data_path=f"{path}:1", size=_megabytes(size), limit=_megabytes(max_bytes))
+        )
+        return summary
     problem = _header_problem(path)
     if problem is not None:
         summary.problems.append(problem)
         return summary
     _retain_freed_memory()
-    if compiled or (compiled is None and scan.loaded() is None and path.stat().st_size >= scan.WORTH_LOADING):
+    if compiled or (compiled is None and scan.loaded() is None and size >= scan.WORTH_LOADING):
         scan.load()
     scanning = compiled is not False and scan.loaded() is not None
     checker = _checker(form)
@@ -912,7 +1264,7 @@ def check_csv(
     line = 2  # of the block being reported
     pending: deque[Future[_Block]] = deque()
     with path.open("rb") as handle, _mapped(handle) as data, ThreadPoolExecutor(max(1, workers)) as pool:
-        ranges = _ranges(data, block_size)
+        ranges = _ranges(data, block_size, checker.placed)
         try:
             while True:
                 while len(pending) < 3 * workers and (item := next(ranges, None)) is not None:  # a few blocks ahead
@@ -927,6 +1279,7 @@ def check_csv(
                     name = min(again)
                     summary.problems.append(_apart(str(path), name))
                 seen.update(block.names)
+                summary.agencies = len(seen)  # an agency whose lines are apart is one agency
                 _report(summary, block, line - 1, on_agency, every)
                 line += block.lines
                 if block.stop:
@@ -986,7 +1339,6 @@ def _report(
         results[a] = AgencyResult(block.names[a], made, count[Severity.ERROR], count[Severity.WARNING], make)
         summary.with_errors += count[Severity.ERROR] > 0
         summary.rules.update(i.split("@")[0] for i, severity in failing if i and severity is Severity.ERROR)
-    summary.agencies += len(block.names)
     if on_agency is not None and every:
         for a, name in enumerate(block.names):
             on_agency(results.get(a) or AgencyResult(name, (), 0, 0))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,10 +42,24 @@ from hypothesis import strategies as st
 from baobiao.instance.load import CellValue, Instance
 from baobiao.instance.values import format_number
 from baobiao.model import Form, Rule, semantics
-from baobiao.model.linear import LinearSystem, linear_system, solve
+from baobiao.model.linear import Infeasible, LinearSystem, linear_system
 from baobiao.model.semantics import applicable
 
 DEFAULT_LEVEL = "县级政府部门"
+# Seconds the MILP that makes one instance valid may take (about 7 ms for the 2021 form; a huge
+# user-written spec could take much longer): at the budget the best valid values found so far are
+# used, and when none were found, OutOfBudget is raised.
+GENERATE_BUDGET = 2.0
+
+
+class OutOfBudget(Infeasible):
+    """No values satisfying every rule were found within the budget (the rules may admit some)."""
+
+
+# Systems whose program ran out of a budget without a solution, and the largest such budget: with
+# no more time than that they fail at once, so that hypothesis, shrinking the failure, does not
+# wait out the budget again for every try.
+_OVER_BUDGET: weakref.WeakKeyDictionary[LinearSystem, float] = weakref.WeakKeyDictionary()
 
 
 @functools.lru_cache(maxsize=64)
@@ -102,12 +117,47 @@ def make_instance(form: Form, meta: Mapping[str, str], values: Mapping[str, Deci
     return Instance("<generated>", MappingProxyType(dict(meta)), year, MappingProxyType(cells))
 
 
+def _solve(system: LinearSystem, targets: list[int], budget: float) -> dict[str, Decimal]:
+    """``model.linear.solve`` within ``budget`` seconds: the values nearest the targets that
+    satisfy every rule, or, when the budget runs out first, the best valid values found by then.
+    Raises Infeasible (a contradictory spec), or OutOfBudget when no values were found in time."""
+    import numpy as np
+    from scipy.optimize import LinearConstraint, milp
+
+    from baobiao.model.linear import MAX_VALUE, _places, _problem
+
+    if budget <= _OVER_BUDGET.get(system, -1.0):
+        raise OutOfBudget(f"no values satisfying every rule found within {budget:g} s")
+    n = system.size
+    distance, fixed, integrality, bounds = _problem(system)
+    t = np.clip(np.array(targets, dtype=float), system.lower, MAX_VALUE)
+    cost = np.concatenate([np.zeros(n), np.ones(2 * n)])
+    result = milp(
+        cost,
+        constraints=[LinearConstraint(distance, t, t), *fixed],
+        integrality=integrality,
+        bounds=bounds,
+        options={"time_limit": budget},
+    )
+    if result.x is None or result.status not in (0, 1):  # 1: the time limit, with a solution found
+        if result.status == 1:
+            _OVER_BUDGET[system] = max(budget, _OVER_BUDGET.get(system, budget))
+            raise OutOfBudget(f"no values satisfying every rule found within {budget:g} s")
+        raise Infeasible(str(result.message))
+    units = np.rint(result.x[:n]).astype(np.int64)
+    return {
+        i: Decimal(int(u)).scaleb(-_places(s)) if s < 1 else Decimal(int(u))
+        for i, u, s in zip(system.ids, units, system.scale, strict=True)
+    }
+
+
 @st.composite
-def valid_instances(draw: st.DrawFn, form: Form) -> Instance:
-    """An instance satisfying every rule of ``form`` that applies to its meta."""
+def valid_instances(draw: st.DrawFn, form: Form, budget: float = GENERATE_BUDGET) -> Instance:
+    """An instance satisfying every rule of ``form`` that applies to its meta; the MILP that
+    finds it stops after ``budget`` seconds (``GENERATE_BUDGET``)."""
     meta = draw(metas(form))
     system = _system(form, frozenset(meta.items()))
-    values = solve(system, draw(_targets(form)))
+    values = _solve(system, draw(_targets(form)), budget)
     return make_instance(form, meta, values)
 
 
@@ -137,8 +187,8 @@ class Broken:
 
 
 @st.composite
-def broken_instances(draw: st.DrawFn, form: Form) -> Broken:
-    valid = draw(valid_instances(form))
+def broken_instances(draw: st.DrawFn, form: Form, budget: float = GENERATE_BUDGET) -> Broken:
+    valid = draw(valid_instances(form, budget))
     rules = [r for r in form.rules if applicable(r, valid.meta)]
     in_equalities = sorted({i for r in rules if r.op == "=" for i in r.ids})
     cell = draw(st.sampled_from(in_equalities))
