@@ -4,6 +4,7 @@ summaries to stderr; colour only on a terminal and without NO_COLOR."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,6 +17,7 @@ from baobiao.diagnostics.codes import CODES, TOPICS, lookup
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag
 from baobiao.diagnostics.render import LANGS, RENDERERS, diagnostic_json, render_summary
 from baobiao.instance.claims import describe_terms
+from baobiao.outputs import Inputs, OutputFailed, atomic_text, destination, failure, refusal, write_output
 from baobiao.pipeline import (
     CheckOptions,
     SpecResult,
@@ -27,6 +29,7 @@ from baobiao.pipeline import (
 )
 from baobiao.report.backends import BACKENDS
 from baobiao.resources import builtin_specs
+from baobiao.source import escape_unsafe
 from baobiao.syntax.printer import format_spec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -40,20 +43,44 @@ def _counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
     }
 
 
-def _write_jsonl(path: Path, lines: Iterable[dict[str, object]]) -> None:
+def _spec_files(ref: str, result: SpecResult) -> list[Path]:
+    """The files of a spec and of the forms it extends: inputs no output may overwrite."""
+    files = [resolve_spec(ref)]
+    for name in result.report.sources:
+        builtin = name.startswith("<") and name.endswith(">")
+        files.append(builtin_specs().get(name[1:-1]) if builtin else Path(name))
+    return [f for f in files if f is not None]
+
+
+def _refuse(outputs: Sequence[Path], inputs: Inputs, fmt: str, lang: str) -> None:
+    """Before any work: stop (exit 2) with a diagnostic when an output path must not be written
+    (an input of the command, a device, a pipe, a folder, a folder that is missing or read-only;
+    baobiao.outputs.refusal, which ``render`` uses too)."""
+    problems = tuple(d for out in outputs if (d := refusal(out, inputs)) is not None)
+    if problems:
+        _emit([Report(str(outputs[0]), problems)], fmt, lang)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _write(target: Path, data: bytes, fmt: str, lang: str) -> None:
+    """Write an output atomically; a failure of the operating system is a diagnostic (exit 2)."""
+    try:
+        write_output(target, data)
+    except OutputFailed as exc:
+        _emit([Report(str(target), (exc.diagnostic,))], fmt, lang)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _write_jsonl(path: Path, lines: Iterable[dict[str, object]], fmt: str, lang: str) -> None:
     import json
 
-    from baobiao.report.backends import write_atomically
-
-    write_atomically(path, "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"))
+    _write(path, "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"), fmt, lang)
 
 
 def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, lang: str) -> None:
     """A long CSV of many agencies: progress on stderr, a summary table, JSON Lines per agency
-    (streamed to a temporary file beside the target and renamed at the end)."""
-    import contextlib
+    (streamed to a temporary file beside the target and renamed at the end: outputs.atomic_text)."""
     import json
-    import tempfile
 
     from baobiao.instance.batch import AgencyResult, check_csv
 
@@ -65,21 +92,17 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
     with contextlib.ExitStack() as stack:
         out = None
         if jsonl is not None:
-            target = Path(jsonl)
-            out = stack.enter_context(
-                tempfile.NamedTemporaryFile(
-                    "w", encoding="utf-8", dir=target.parent or ".", prefix=f".{target.name}.", delete=False
-                )
-            )
+            stack.enter_context(_output_failure(jsonl, fmt, lang))
+            out = stack.enter_context(atomic_text(Path(jsonl)))
 
         def on_agency(r: AgencyResult) -> None:
             if r.errors and len(shown) < 50:
                 rules = sorted({d.rule.id for d in r.findings if d.rule and d.severity is Severity.ERROR})
                 codes = sorted({d.code for d in r.findings if d.severity is Severity.ERROR})
-                shown.append(f"{r.agency}: {r.errors} 个错误 {' '.join(codes)} {'、'.join(rules[:6])}")
+                shown.append(f"{escape_unsafe(r.agency)}: {r.errors} 个错误 {' '.join(codes)} {'、'.join(rules[:6])}")
             if out is not None:
                 line = {
-                    "agency": r.agency,
+                    "agency": escape_unsafe(r.agency),
                     "errors": r.errors,
                     "warnings": r.warnings,
                     "diagnostics": [diagnostic_json(d, lang) for d in r.findings],
@@ -92,9 +115,6 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
                 bar.update(min(n, max(0, (bar.length or 0) - bar.pos)))
 
             summary = check_csv(result.form, path, on_agency, progress=advance, every=out is not None)
-        if out is not None and jsonl is not None:
-            out.close()
-            os.replace(out.name, jsonl)
     if summary.problems:
         _emit([Report(str(path), tuple(summary.problems))], fmt, lang)
     if fmt == "json":
@@ -120,6 +140,16 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
             click.echo(f"  {n:>8}  {rule_id}", err=True)
     failed = summary.with_errors or any(p.severity is Severity.ERROR for p in summary.problems)
     raise SystemExit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@contextlib.contextmanager
+def _output_failure(target: str, fmt: str, lang: str) -> Iterator[None]:
+    """An output that failed while being written (outputs.OutputFailed) ends in its diagnostic, exit 2."""
+    try:
+        yield
+    except OutputFailed as exc:
+        _emit([Report(target, (exc.diagnostic,))], fmt, lang)
+        raise SystemExit(EXIT_USAGE) from None
 
 
 def _colour(stream: object) -> bool:
@@ -202,7 +232,7 @@ def main() -> None:
 @click.option(
     "--jsonl",
     "jsonl",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Also write one JSON line per file or agency (a long CSV holds many) to this file.",
 )
 @_STRICT
@@ -254,6 +284,9 @@ def check(
     if not files:
         click.echo(f"baobiao: {'没有找到数据文件' if lang == 'zh' else 'no data files found'}", err=True)
         raise SystemExit(EXIT_USAGE)
+    if jsonl is not None:
+        inputs = Inputs.of([*_spec_files(spec, result), *files, Path(previous) if previous else None])
+        _refuse([Path(jsonl)], inputs, fmt, lang)
     if any(p.suffix.lower() == ".csv" for p in files):
         if len(files) != 1:
             raise click.UsageError("a long CSV is checked on its own")
@@ -279,12 +312,14 @@ def check(
             Path(jsonl),
             (
                 {
-                    "file": r.path,
+                    "file": escape_unsafe(r.path),
                     **_counts(r.diagnostics),
                     "diagnostics": [diagnostic_json(d, lang) for d in r.diagnostics],
                 }
                 for r in reports
             ),
+            fmt,
+            lang,
         )
     if fmt != "json":
         click.echo(render_summary(reports, lang), err=True)
@@ -307,7 +342,7 @@ def check(
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     default=".",
     show_default=True,
     help="Folder for the outputs, named after DATA (DATA.docx, DATA.html, DATA.txt).",
@@ -355,7 +390,6 @@ def render(
         )
     result = _spec_or_exit(spec, fmt, lang)
     assert result.form is not None
-    spec_path = resolve_spec(spec)
     rendered = render_report(
         result.form,
         Path(data),
@@ -366,7 +400,7 @@ def render(
         templates=Path(templates) if templates else None,
         text_width=text_width,
         lang=lang,
-        protected=(spec_path,) if spec_path else (),
+        protected=tuple(_spec_files(spec, result)),
     )
     _emit([rendered.report], fmt, lang)
     for path in rendered.written:
@@ -428,7 +462,7 @@ def templates_check(spec: str, folder: str | None, fmt: str, lang: str) -> None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default="fuzz-failure.yaml",
     show_default=True,
     help="Where the smallest failing instance is saved, as a data file.",
@@ -448,6 +482,7 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
         raise click.BadParameter(f"use some of {', '.join(BACKENDS)}", param_hint="--to")
     result = _spec_or_exit(spec, "human", "zh")
     assert result.form is not None
+    _refuse([Path(out)], Inputs.of(_spec_files(spec, result), [Path(folder) if folder else None]), "human", "zh")
     try:
         found = run_fuzz(
             result.form,
@@ -455,10 +490,13 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
             seed=seed,
             templates=Path(folder) if folder else None,
             targets=chosen,
-            save_to=Path(out),
+            save_to=destination(Path(out)),
         )
     except Infeasible as exc:
         click.echo(f"baobiao: the rules of {spec} admit no data ({exc})", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except OSError as exc:  # saving the failing instance (rendering is done in memory)
+        _emit([Report(out, (failure(Path(out), exc),))], "human", "zh")
         raise SystemExit(EXIT_USAGE) from None
     if found.failure is None:
         click.echo(f"{found.examples} instances rendered without problems", err=True)
@@ -471,16 +509,23 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
 
 @main.command()
 @click.argument("spec")
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0.1),
+    default=2.0,
+    show_default=True,
+    help="Seconds for the analysis beyond contradictions; what is left unfinished is said in a note (S236).",
+)
 @_FORMAT
 @_LANG
-def lint(spec: str, fmt: str, lang: str) -> None:
+def lint(spec: str, budget: float, fmt: str, lang: str) -> None:
     """Analyse SPEC's rules: contradictions (exit 2), cells that can only be 0, rules implied
     by others, indicators no rule uses."""
     from baobiao.model.lint import lint as run_lint
 
     result = _spec_or_exit(spec, fmt, lang)
     assert result.form is not None
-    found = run_lint(result.form)
+    found = run_lint(result.form, budget=budget)
     _emit([Report(result.report.path, tuple(found), result.report.sources)], fmt, lang)
     click.echo(f"{spec}: {len(found)} finding(s)", err=True)
     raise SystemExit(EXIT_USAGE if any(d.severity is Severity.ERROR for d in found) else EXIT_OK)
@@ -488,19 +533,19 @@ def lint(spec: str, fmt: str, lang: str) -> None:
 
 @main.command()
 @click.argument("spec")
-@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True, help="The .xlsx file to write.")
+@click.option("-o", "--out", "out", type=click.Path(), required=True, help="The .xlsx file to write.")
 def workbook(spec: str, out: str) -> None:
     """Write an Excel fill-in workbook for SPEC: the tables as printed, labels locked, input
     cells validated, and a 核对 sheet comparing each total with the sum of its parts.
     `check` and `render` read the filled workbook."""
-    from baobiao.report.backends import write_atomically
     from baobiao.report.workbook import write_workbook
 
     result = _spec_or_exit(spec, "human", "zh")
     assert result.form is not None
     if not out.lower().endswith(".xlsx"):
         raise click.BadParameter("the file name must end in .xlsx", param_hint="-o")
-    write_atomically(Path(out), write_workbook(result.form).data)
+    _refuse([Path(out)], Inputs.of(_spec_files(spec, result)), "human", "zh")
+    _write(Path(out), write_workbook(result.form).data, "human", "zh")
     click.echo(f"已写入 {out}", err=True)
 
 
@@ -511,7 +556,7 @@ def workbook(spec: str, out: str) -> None:
     "-o",
     "--out",
     "out",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     required=True,
     help="The data file of the totals to write (YAML).",
 )
@@ -523,13 +568,14 @@ def aggregate(spec: str, data: tuple[str, ...], out: str, name: str, lang: str) 
     totals."""
     from baobiao.instance.batch import aggregate as add_up
     from baobiao.pipeline import load_data
-    from baobiao.report.backends import write_atomically
     from baobiao.testing import instance_yaml
 
     result = _spec_or_exit(spec, "human", lang)
     assert result.form is not None
+    files = list(_data_files(data))
+    _refuse([Path(out)], Inputs.of([*_spec_files(spec, result), *files]), "human", lang)
     instances, failed = [], []
-    for path in _data_files(data):
+    for path in files:
         instance, problems, source = load_data(result.form, path)
         if instance is None or any(p.severity is Severity.ERROR for p in problems):
             failed.append(Report(str(path), tuple(problems), {source.name: source} if source else {}))
@@ -539,9 +585,7 @@ def aggregate(spec: str, data: tuple[str, ...], out: str, name: str, lang: str) 
         _emit(failed, "human", lang)
         raise SystemExit(EXIT_USAGE)
     total = add_up(result.form, instances, f"{name}（{len(instances)} 个机关）")
-    if any(Path(out).resolve() == Path(d).resolve() for d in data):
-        raise click.UsageError("--out must not be an input file")
-    write_atomically(Path(out), instance_yaml(result.form, total).encode("utf-8"))
+    _write(Path(out), instance_yaml(result.form, total).encode("utf-8"), "human", lang)
     report = check_data(result.form, Path(out), result.report.sources).report
     _emit([report], "human", lang)
     click.echo(render_summary([report], lang), err=True)
@@ -573,18 +617,19 @@ def diff_command(old: str, new: str, fmt: str) -> None:
 @click.argument("old")
 @click.argument("new")
 @click.argument("data")
-@click.option(
-    "-o", "--out", "out", type=click.Path(dir_okay=False), help="Write the new data file here (default: stdout)."
-)
+@click.option("-o", "--out", "out", type=click.Path(), help="Write the new data file here (default: stdout).")
 def migrate_command(old: str, new: str, data: str, out: str | None) -> None:
     """Carry DATA (a file of form OLD) over to form NEW, through the `carry` mapping NEW declares;
     list what could not be carried over. The input file is never changed."""
     from baobiao.migrate import migrate, migrated_yaml
     from baobiao.pipeline import load_data
-    from baobiao.report.backends import write_atomically
 
-    before, after = _spec_or_exit(old, "human", "zh").form, _spec_or_exit(new, "human", "zh").form
+    old_spec, new_spec = _spec_or_exit(old, "human", "zh"), _spec_or_exit(new, "human", "zh")
+    before, after = old_spec.form, new_spec.form
     assert before is not None and after is not None
+    if out is not None:
+        inputs = Inputs.of([*_spec_files(old, old_spec), *_spec_files(new, new_spec), Path(data)])
+        _refuse([Path(out)], inputs, "human", "zh")
     instance, problems, source = load_data(before, Path(data))
     if instance is None or any(p.severity is Severity.ERROR for p in problems):
         _emit([Report(data, tuple(problems), {source.name: source} if source else {})], "human", "zh")
@@ -594,9 +639,7 @@ def migrate_command(old: str, new: str, data: str, out: str | None) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
-        if Path(out).resolve() == Path(data).resolve():
-            raise click.UsageError("--out must not be the input file")
-        write_atomically(Path(out), text.encode("utf-8"))
+        _write(Path(out), text.encode("utf-8"), "human", "zh")
     click.echo(
         f"carried {result.carried} value(s); {len(result.dropped)} not carried over; "
         f"{len(result.empty)} cell(s) of {after.id} left blank",

@@ -11,6 +11,7 @@ and a label may be written without its numbering prefix ("（三）", "1.", "一
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,6 +22,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _VARIANTS = (("其它", "其他"),)  # spellings that are the same word
 
 
+@functools.lru_cache(maxsize=1 << 16)  # labels recur: every key is compared with every label
 def normalize(text: str) -> str:
     """A label's comparison form, numbering kept."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
@@ -29,6 +31,7 @@ def normalize(text: str) -> str:
     return _SPACE.sub("", text).replace("、", ".").casefold().rstrip(":")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def bare(text: str) -> str:
     """A label's comparison form without its numbering prefixes."""
     text = normalize(text)

@@ -102,10 +102,37 @@ _ALL = [
         "output-failed",
         E,
         {"zh": "无法写入 {path}：{reason}", "en": "cannot write {path}: {reason}"},
-        {"zh": "请检查输出目录是否存在、是否可写。", "en": "check that the output folder exists and is writable."},
         {
-            "zh": "输出先写入临时文件再改名，失败时不会留下不完整的文件。",
-            "en": "Outputs are written to a temporary file and renamed; a failure leaves no partial file.",
+            "zh": "请另选输出路径：不能是本命令读取的文件，所在目录须存在且可写。",
+            "en": "choose another output path: not a file this command reads, in a folder that exists and is writable.",
+        },
+        {
+            "zh": "输出从不覆盖本命令的输入（表式、数据文件、上年数据、模板；符号链接和硬链接也算），"
+            "也不会自动创建缺失的目录（render --out 的目录除外）。输出先写入同一目录中的临时文件、"
+            "写入磁盘后再改名，失败时原文件不变，也不会留下不完整的文件。",
+            "en": "An output never overwrites an input of the command (spec, data files, last year's data, "
+            "templates; through symbolic or hard links too), and a missing folder is not created (except "
+            "render's --out folder). Outputs are written to a temporary file in the same folder, flushed to "
+            "disk and renamed; a failure leaves the old file as it was and no partial file.",
+        },
+    ),
+    _c(
+        "F007",
+        "output-not-a-file",
+        E,
+        {
+            "zh": "无法写入 {path}：它是{kind}，这里需要{wanted}",
+            "en": "cannot write {path}: it is {kind}, where {wanted} is wanted",
+        },
+        {
+            "zh": "请另给一个普通文件的路径（render --out 给一个目录）。",
+            "en": "give the path of a regular file instead (of a folder for render --out).",
+        },
+        {
+            "zh": "baobiao 只写普通文件：不向设备（/dev/null、终端、/dev/stdout 等指向它们的链接）、"
+            "管道或套接字写入，也不用文件替换目录。",
+            "en": "baobiao writes regular files only: never into a device (/dev/null, a terminal, /dev/stdout "
+            "and other links to one), a pipe or a socket, and it never replaces a folder with a file.",
         },
     ),
     # -- spec: syntax ---------------------------------------------------------------------------
@@ -540,6 +567,149 @@ _ALL = [
             "replaces the list inherited.",
         },
     ),
+    # -- spec: limits (checked before anything deep or slow runs) --------------------------------
+    _c(
+        "S230",
+        "spec-too-large",
+        E,
+        {
+            "zh": "表式太大（{size} {unit}，上限 {limit} {unit}）",
+            "en": "the spec is too large ({size} {unit}, limit {limit})",
+        },
+        {
+            "zh": "表式上限为 {limit} {unit}；请确认选对了文件，或把表式拆成几个（用 extends 继承）。",
+            "en": "a spec holds at most {limit} {unit}; check that this is the right file, or split it "
+            "(one spec can extend another).",
+        },
+        {
+            "zh": "为使每个表式都能在几秒内读完，表式文件有大小上限（字节数和词数，见 README 的“表式的上限”）。",
+            "en": "So that every spec is read within seconds, a spec has a size limit in bytes and in words "
+            "and symbols (README, spec limits).",
+        },
+    ),
+    _c(
+        "S231",
+        "line-too-long",
+        E,
+        {
+            "zh": "这一行太长（{length} 个字符，上限 {limit}）",
+            "en": "this line is too long ({length} characters, limit {limit})",
+        },
+        {
+            "zh": "一行最多 {limit} 个字符：长的求和写成 sum(分组)，长的列表分成几行。",
+            "en": "a line holds at most {limit} characters: write a long sum as sum(group), split long lists.",
+        },
+        {
+            "zh": "表式一行写一个栏目或一条规则，不会很长；过长的行通常是文件损坏或拼接错误。",
+            "en": "A spec line holds one row or one rule; a very long line usually means a damaged file.",
+        },
+    ),
+    _c(
+        "S232",
+        "nesting-too-deep",
+        E,
+        {
+            "zh": "缩进层级太深（第 {depth} 层，上限 {limit} 层）",
+            "en": "indented too deep (level {depth}, limit {limit})",
+        },
+        {
+            "zh": "栏目最多嵌套 {limit} 层；检查缩进是否多打了空格。",
+            "en": "items nest at most {limit} levels; check the indentation for extra spaces.",
+        },
+        {
+            "zh": "印刷表格的层级很少超过五六层；层级上限保证表式能被完整处理。",
+            "en": "Printed forms rarely nest more than five or six levels; the limit keeps every spec processable.",
+        },
+    ),
+    _c(
+        "S233",
+        "parentheses-too-deep",
+        E,
+        {
+            "zh": "括号嵌套太深（{depth} 层，上限 {limit} 层）",
+            "en": "parentheses nested too deep ({depth} levels, limit {limit})",
+        },
+        {
+            "zh": "规则是线性式，去掉多余的括号，最多嵌套 {limit} 层。",
+            "en": "rules are linear: drop needless parentheses; at most {limit} levels.",
+        },
+        {
+            "zh": "规则和术语里的括号（包括 sum(…)、previous(…)）最多嵌套若干层。",
+            "en": "Parentheses in rules and terms (sum(…) and previous(…) included) nest a limited number of levels.",
+        },
+    ),
+    _c(
+        "S234",
+        "expression-too-long",
+        E,
+        {
+            "zh": "式子的项太多（超过 {limit} 项）",
+            "en": "too many terms in one expression (more than {limit})",
+        },
+        {
+            "zh": "把这些栏目放进一个分组（section），写成 sum(分组)；或在求和行写 = sum。",
+            "en": "put these rows in a section and write sum(section), or give the total row = sum.",
+        },
+        {
+            "zh": "一个式子里用 + 和 - 连接的项有上限。",
+            "en": "The terms joined by + and - in one expression are limited in number.",
+        },
+    ),
+    _c(
+        "S235",
+        "too-many-values",
+        E,
+        {
+            "zh": "表式的栏目太多（{count} 个有数值的栏目或单元格，上限 {limit}）",
+            "en": "the form has too many values ({count} indicators and cells, limit {limit})",
+        },
+        {
+            "zh": "检查表格的行和列：单元格数是行数乘以列数；表式最多 {limit} 个。",
+            "en": "check the tables' rows and columns: the cells are rows times columns; at most {limit}.",
+        },
+        {
+            "zh": "一个表式的指标和表格单元格合计有上限，使检查、报告和分析都能在几秒内完成。",
+            "en": "A form's indicators and table cells are limited in number so that checks, reports and "
+            "analysis finish within seconds.",
+        },
+    ),
+    _c(
+        "S236",
+        "lint-budget",
+        N,
+        {
+            "zh": "分析在时间上限（{budget} 秒）处停止：{done}",
+            "en": "analysis stopped at the budget ({budget} s): {done}",
+        },
+        {
+            "zh": "以上结果不完整；给更长的时间上限可以做完全部分析。",
+            "en": "the findings above are incomplete; a larger budget completes the analysis.",
+        },
+        {
+            "zh": "lint 用线性规划分析规则，大的表式可能很耗时；分析有时间上限，到时停止并说明做到了哪里。"
+            "规则互相矛盾（S218）的检查总会做完。",
+            "en": "lint analyses the rules by linear programming, which can take long on large forms; it stops "
+            "at a time budget and says how far it got. The check for contradictions (S218) always completes.",
+        },
+    ),
+    _c(
+        "S237",
+        "number-too-long",
+        E,
+        {
+            "zh": "数字的位数太多（{digits} 位，上限 {limit} 位）",
+            "en": "this number has too many digits ({digits}, limit {limit})",
+        },
+        {
+            "zh": "规则和术语里的数字最多 {limit} 位（整数和小数部分合计）。",
+            "en": "a number in a rule or term has at most {limit} digits (whole and decimal part together).",
+        },
+        {
+            "zh": "规则里的常数和倍数用于线性规划分析（lint、空白单元格的范围），位数有上限才能精确计算。",
+            "en": "Constants and factors of rules enter the linear programs (lint, bounds on blank cells), "
+            "which compute exactly only up to a number of digits.",
+        },
+    ),
     # -- data: loading -----------------------------------------------------------------------------
     _c(
         "D301",
@@ -906,6 +1076,82 @@ _ALL = [
         },
     ),
     _c(
+        "D330",
+        "invalid-unicode",
+        E,
+        {
+            "zh": "文字“{text}”含有无效的 Unicode 字符（{chars}），已替换为 �",
+            "en": "the text '{text}' holds code points that are not valid Unicode text ({chars}); replaced by U+FFFD",
+        },
+        {
+            "zh": '这多半来自 YAML 双引号里的转义（如 "\\udc80"）；请删去或改写这些字符。',
+            "en": 'such characters come from escapes in double quotes ("\\udc80"); delete or rewrite them.',
+        },
+        {
+            "zh": "不成对的代理字符（U+D800–U+DFFF）和非字符 U+FFFE、U+FFFF 不是文字，无法写入 Word、网页或 JSON。"
+            "baobiao 在读入时就指出它们的位置，并以替换字符 � 代替，其余内容照常读取和核对。",
+            "en": "Lone surrogates (U+D800–U+DFFF) and the noncharacters U+FFFE, U+FFFF are not text and cannot be "
+            "written to Word, HTML or JSON. baobiao reports them where they are read and puts U+FFFD in their "
+            "place; the rest is read and checked.",
+        },
+    ),
+    _c(
+        "D331",
+        "control-character",
+        W,
+        {
+            "zh": "文字“{text}”含有控制字符（{chars}），已改为空格",
+            "en": "the text '{text}' holds control characters ({chars}); read as spaces",
+        },
+        {
+            "zh": '控制字符多来自复制粘贴或转义（如 "\\x1b"），不属于报告内容，请删去。',
+            "en": 'control characters come from copy and paste or escapes ("\\x1b"); delete them.',
+        },
+        {
+            "zh": "除制表符和换行以外的控制字符（如 ESC、退格、DEL）会改变终端的显示，也不能写入工作簿。baobiao "
+            "读入时把它们改为空格并指出位置；提示信息中以转义形式（\\x1b）显示。",
+            "en": "Control characters other than tab and line feed (ESC, backspace, DEL) drive terminals and cannot "
+            "be written to workbooks. baobiao reads them as spaces and says where; messages show them escaped (\\x1b).",
+        },
+    ),
+    _c(
+        "D332",
+        "text-too-long",
+        E,
+        {
+            "zh": "文字太长（{length} 个字符，上限 {limit}），未读取：“{text}”",
+            "en": "a text is too long ({length} characters, limit {limit}) and is not read: '{text}'",
+        },
+        {
+            "zh": "名称和段落都不会这么长，请确认没有把整个文件粘贴进一格。",
+            "en": "no label or paragraph is that long; check that a whole file was not pasted into one place.",
+        },
+        {
+            "zh": "为使读取和核对的时间、内存有界，每段文字（YAML 的一个值、工作簿的一格）有长度上限；数字由其位数判断（D309）。",
+            "en": "Each text (a YAML scalar, a workbook cell) has a length limit, so that reading and checking stay "
+            "bounded; numbers are judged by their digits (D309).",
+        },
+    ),
+    _c(
+        "D333",
+        "workbook-too-large",
+        E,
+        {
+            "zh": "工作表“{sheet}”超过上限（{limit}），自 {where} 起的内容未读取",
+            "en": "the sheet '{sheet}' exceeds the limit ({limit}); nothing from {where} on is read",
+        },
+        {
+            "zh": "填报工作簿只有几十行；请删去多余的行，或另存一个只含报表的工作簿。",
+            "en": "a fill-in workbook has a few dozen rows; delete the extra rows or save the tables alone.",
+        },
+        {
+            "zh": "为使读取工作簿的时间和内存有界，每张工作表最多读 50000 行，整个工作簿最多读 200000 个单元格"
+            "（一行按它最右一格的列数计）；超出部分不读，已读的内容照常核对。",
+            "en": "So that reading stays bounded, at most 50000 rows a sheet and 200000 cells a workbook are read "
+            "(a row counts up to its rightmost cell); the rest is not read, and what was read is still checked.",
+        },
+    ),
+    _c(
         "C412",
         "table-not-given",
         E,
@@ -956,6 +1202,126 @@ _ALL = [
             "zh": "每条规则单独看都还可能成立，但几条规则对同一些空白栏的要求互相矛盾，所以已填的数中必有错误。",
             "en": "Each rule alone could still hold, but together they ask contradictory things of the same blank cells, "
             "so a figure that was given must be wrong.",
+        },
+    ),
+    # -- batches and budgets: what stops a check early, said instead of lost (issue 14) -------------
+    _c(
+        "D340",
+        "batch-too-large",
+        E,
+        {
+            "zh": "批量 CSV 有 {size}，超过上限 {limit}，未读取",
+            "en": "the batch CSV is {size}, over the limit of {limit}: not read",
+        },
+        {
+            "zh": "按地区或层级分成几个文件分别核对；用 Python 接口时可以给 check_csv(..., max_bytes=...) 另定上限。",
+            "en": "split it into several files (by region or level) and check each; the Python API takes "
+            "check_csv(..., max_bytes=...).",
+        },
+        {
+            "zh": "批量 CSV 在读取之前先看大小：上限约可容纳 50 多万个机关（2021 格式），更大的文件多半是拼接错误或不是报表数据。",
+            "en": "A batch CSV's size is checked before it is read: the limit holds more than 500,000 agencies of the "
+            "2021 form; a larger file is most likely joined by mistake or not report data.",
+        },
+    ),
+    _c(
+        "D341",
+        "unclosed-quote",
+        E,
+        {
+            "zh": "这一行的引号没有闭合，这一行未读取：{text}",
+            "en": "a quote on this line is never closed; the line was not read: {text}",
+        },
+        {
+            "zh": '补上闭合的引号，或删去多余的引号；值中的引号要写成两个（""）。其后各行照常读取。',
+            "en": 'close the quote or remove the stray one; a quote inside a value is written twice (""). '
+            "The lines after it are read as usual.",
+        },
+        {
+            "zh": "CSV 的值不能跨行，所以一个没有闭合的引号只影响它所在的那一行：这一行不读，后面的机关照常读取和核对"
+            "（否则其后所有行都会被当作这一个值而丢失）。",
+            "en": "Values in the CSV never span lines, so a quote that is never closed costs its own line only: that "
+            "line is not read, and the agencies after it are read and checked as usual (otherwise every line after "
+            "it would be taken into that one value and lost).",
+        },
+    ),
+    _c(
+        "D342",
+        "carriage-return-in-line",
+        E,
+        {
+            "zh": "这一行中间有一个单独的回车符（CR），这一行未读取：{text}",
+            "en": "this line has a lone carriage return (CR) inside it; the line was not read: {text}",
+        },
+        {
+            "zh": "删去这个回车符；行尾用换行（LF）或回车换行（CRLF）。",
+            "en": "remove the carriage return; end lines with LF or CRLF.",
+        },
+        {
+            "zh": "行中间的单独回车符会把一行拆成两行，读出的栏目就错位了，所以这一行不读并在此报告。",
+            "en": "A lone carriage return would split the line in two and shift its fields, so the line is reported "
+            "here instead of read.",
+        },
+    ),
+    _c(
+        "D343",
+        "not-agency-lines",
+        E,
+        {
+            "zh": "从这一行起的前 {lines} 行中至少 {bad} 行不能读作本表式的“机关,行,列,值”，不像是本表式的批量数据："
+            "读取到此为止，文件其余部分（{rest}）未读取",
+            "en": "of the first {lines} lines from here, at least {bad} cannot be read as agency,row,column,value lines "
+            "of this form: this is not a batch of the form, so reading stops here ({rest} of the file not read)",
+        },
+        {
+            "zh": "检查文件是否拼接了别的内容、是否用错了表式；每行应为 机关,行,列,值。",
+            "en": "check whether something else was joined to the file or the wrong form was chosen; each line is "
+            "agency,row,column,value.",
+        },
+        {
+            "zh": "个别读不出的行在其所在行报告，其余照常读取；但一大段几乎都读不出的行（上千行，且多于读得出的行）"
+            "说明文件从这里起不是报表数据，此时停止读取并说明，而不是逐行报告几百万个问题。",
+            "en": "A few unreadable lines are each reported at their line and the rest is read; but a long stretch of "
+            "lines almost none of which can be read (over a thousand, and more than those that can) means the file "
+            "is not report data from there on: reading stops and says so, rather than reporting millions of lines.",
+        },
+    ),
+    _c(
+        "C420",
+        "localisation-over-budget",
+        N,
+        {
+            "zh": "被破坏的规则太多（{count} 条），在 {budget} 秒内找不出最可能有误的栏目",
+            "en": "too many broken rules ({count}) to localise the likely wrong cells within the budget ({budget} s)",
+        },
+        {
+            "zh": "先逐条改正上面列出的错误再核对；出错的规则少了，就能指出最可能有误的栏目。",
+            "en": "fix the errors listed and check again; with fewer broken rules the likely wrong cells are named.",
+        },
+        {
+            "zh": "找最可能有误的栏目（C410）要解一个混合整数规划，出错的栏目很多时可能要几分钟；"
+            "每个文件的搜索有时限，超时就停下并给出本说明，规则核对本身不受影响。",
+            "en": "Finding the likely wrong cells (C410) solves a mixed-integer program, which can take minutes when "
+            "many cells are wrong; the search has a time budget per file and, when it runs out, stops with this "
+            "note. The rules are checked all the same.",
+        },
+    ),
+    _c(
+        "C421",
+        "localisation-alternatives-incomplete",
+        N,
+        {
+            "zh": "在 {budget} 秒内只列出了 {found} 种改动最少的改法，可能还有别的同样少的改法",
+            "en": "{found} smallest set(s) of cells listed within the budget ({budget} s); other sets as small may exist",
+        },
+        {
+            "zh": "上面的最可能有误的栏目仍然成立；逐一核对被破坏的规则。",
+            "en": "the likely wrong cells above still hold; check the broken rules one by one.",
+        },
+        {
+            "zh": "最可能有误的栏目（C410）之外，同样只改这么多栏目的其他改法是在时限内逐一找出的；时限到了就停下并给出本说明。",
+            "en": "Besides the likely wrong cells (C410), other sets of as many cells are searched one by one within the "
+            "time budget; when it runs out, this note says the list may be incomplete.",
         },
     ),
     _c(

@@ -55,11 +55,15 @@ _ANNOTATION = re.compile(r"(?:\([^()]*\))+$")  # after normalize(): brackets are
 MIN_SHORTENED = 3  # characters of a shortened label (or of a label found inside a longer key)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _without_note(text: str) -> str:
+    return _ANNOTATION.sub("", text)
+
+
 def core(text: str) -> str:
     """A label's comparison form without numbering and without a trailing bracketed note."""
     b = bare(text)
-    stripped = _ANNOTATION.sub("", b)
-    return stripped or b
+    return _without_note(b) or b
 
 
 def max_typos(length: int) -> int:
@@ -96,6 +100,7 @@ class KeyIndex:
         self._bare: dict[str, list[str]] = defaultdict(list)
         self._alias: dict[str, list[str]] = defaultdict(list)
         self._former: dict[str, list[str]] = defaultdict(list)
+        self._scopes: dict[str | None, dict[str, list[str]]] = {}  # _candidates, by scope
         for item in form.items:
             self._full[normalize(item.label)].append(item.id)
             self._bare[bare(item.label)].append(item.id)
@@ -123,12 +128,16 @@ class KeyIndex:
         return self._in(found, within)
 
     def _candidates(self, within: str | None) -> dict[str, list[str]]:
-        """Comparison forms (bare) of the labels a key inside ``within`` may name -> items."""
-        ids = self._in((i.id for i in self.form.items), within)
-        out: dict[str, list[str]] = defaultdict(list)
-        for i in ids:
-            out[bare(self.form.item(i).label)].append(i)
-        return out
+        """Comparison forms (bare) of the labels a key inside ``within`` may name -> items
+        (worked out once per scope: every unknown key of a file asks again)."""
+        found = self._scopes.get(within)
+        if found is None:
+            ids = self._in((i.id for i in self.form.items), within)
+            found = defaultdict(list)
+            for i in ids:
+                found[bare(self.form.item(i).label)].append(i)
+            self._scopes[within] = found
+        return found
 
     def _best(self, scored: dict[str, int], labels: dict[str, list[str]], prefer_high: bool) -> list[str] | None:
         """Items of the best-scoring label; None when no label scored."""
@@ -148,7 +157,7 @@ class KeyIndex:
             return former, Slip.FORMER
         labels = self._candidates(within)
         annotated = self._annotated(text, within) or [
-            i for label, ids in labels.items() if _ANNOTATION.sub("", label) == core(text) for i in ids
+            i for label, ids in labels.items() if _without_note(label) == core(text) for i in ids
         ]
         if annotated:
             return annotated, Slip.ANNOTATION
@@ -167,7 +176,7 @@ class KeyIndex:
         if numbered == core(text):  # no numbering written
             return []
         ids = self._in((i.id for i in self.form.items), within)
-        return [i for i in ids if _ANNOTATION.sub("", normalize(self.form.item(i).label)) == numbered]
+        return [i for i in ids if _without_note(normalize(self.form.item(i).label)) == numbered]
 
     def _near_text(self, text: str, within: str | None, labels: dict[str, list[str]]) -> tuple[list[str], Slip | None]:
         """The mistyped and the shortened/lengthened label stages (a typo first: a long key
@@ -177,7 +186,7 @@ class KeyIndex:
         key, key_core = bare(text), core(text)
         typos: dict[str, int] = {}
         for label in labels:
-            label_core = _ANNOTATION.sub("", label) or label
+            label_core = _without_note(label) or label
             if label_core.startswith(key_core) or key_core.startswith(label_core):
                 continue  # one the beginning of the other: printed shorter or longer (below)
             for a, b in ((key, label), (key_core, label_core)):
@@ -190,7 +199,7 @@ class KeyIndex:
             return found, Slip.TYPO
         shortened: dict[str, int] = {}
         for label in labels:
-            label_core = _ANNOTATION.sub("", label) or label
+            label_core = _without_note(label) or label
             for a, b in ((key_core, label_core), (label_core, key_core)):
                 # one the beginning of the other, or printed inside it covering at least half
                 if len(a) >= MIN_SHORTENED and (b.startswith(a) or (a in b and 2 * len(a) >= len(b))):

@@ -65,6 +65,10 @@ class _Problem(Exception):
         self.args_ = args
 
 
+class _Blank(Exception):
+    """A placeholder over a blank cell: printed empty."""
+
+
 def _syntax(zh: str, en: str) -> _Problem:
     return _Problem("R501", problem=zh, problem_en=en)
 
@@ -141,7 +145,7 @@ class _Reader:
         if value is _ABSENT or isinstance(value, dict):
             raise _Problem("R502", name=full)
         if value is None:
-            raise _syntax(f"“{full}”在表中空白", f"'{full}' is blank in the table")
+            raise _Blank  # the blank cell is a finding of its own; the figure is left empty
         assert isinstance(value, Decimal)
         return value
 
@@ -221,7 +225,10 @@ def render_para(para: Para, names: Mapping[str, Any]) -> tuple[str, list[Diagnos
             if n >= MAX_PLACEHOLDERS:
                 raise _syntax(f"一段中的 {{{{ }}}} 超过 {MAX_PLACEHOLDERS} 个", f"over {MAX_PLACEHOLDERS} placeholders")
             pieces.append(para.text[last : m.start()])
-            pieces.append(_fill(m.group(1), names))
+            try:
+                pieces.append(_fill(m.group(1), names))
+            except _Blank:
+                pieces.append("")
             last = m.end()
         rest = para.text[last:]
         if "{{" in rest or "}}" in rest:
