@@ -14,6 +14,8 @@ FOUND = [
     ("data", 148),  # a lone surrogate in the narrative
     ("template", 105),  # a macro calling itself: RecursionError
     ("template", 131),
+    ("template", 5035),  # range(10**9): the sandbox's OverflowError escaped
+    ("template", 5277),  # RecursionError
     ("workbook", 48),  # damaged bytes: BadZipFile (bad magic number)
     ("workbook", 69),  # damaged bytes: NotImplementedError (zip version)
     ("workbook", 85),  # damaged bytes: BadZipFile (corrupt extra field)

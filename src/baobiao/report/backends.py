@@ -25,9 +25,11 @@ Backend = Callable[[SandboxedEnvironment, dict[str, Any], Options], bytes]
 
 def _jinja(name: str) -> Backend:
     def render(env: SandboxedEnvironment, context: dict[str, Any], options: Options) -> bytes:
-        template = env.get_template(name)
-        text = within_budget(lambda: bounded_output(template.generate(**context, text_width=options.text_width)))
-        return text.encode("utf-8")
+        def run() -> str:  # compiling is inside the budget too: a template nested too deep
+            template = env.get_template(name)
+            return bounded_output(template.generate(**context, text_width=options.text_width))
+
+        return within_budget(run).encode("utf-8")
 
     return render
 

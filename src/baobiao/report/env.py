@@ -95,8 +95,10 @@ def within_budget(render: Callable[[], T], seconds: float | None = None) -> T:
     watchdog.start()
     try:
         return render()
-    except RecursionError as exc:  # a macro calling itself
-        raise RenderBudgetExceeded("模板递归太深 / the template recurses too deep") from exc
+    except RecursionError as exc:  # a macro calling itself, or nesting too deep to compile
+        raise RenderBudgetExceeded("模板递归或嵌套太深 / the template recurses or nests too deep") from exc
+    except OverflowError as exc:  # the sandbox's own refusal of range(10**9)
+        raise RenderBudgetExceeded(f"{exc}") from exc
     except RenderBudgetExceeded as exc:
         if not fired:
             raise
