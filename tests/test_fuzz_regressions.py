@@ -16,6 +16,7 @@ FOUND = [
     ("template", 131),
     ("template", 5035),  # range(10**9): the sandbox's OverflowError escaped
     ("template", 5277),  # RecursionError
+    ("template", 12686),  # a TypeError of the template's own ({{ dict - list }}) escaped
     ("workbook", 48),  # damaged bytes: BadZipFile (bad magic number)
     ("workbook", 69),  # damaged bytes: NotImplementedError (zip version)
     ("workbook", 85),  # damaged bytes: BadZipFile (corrupt extra field)

@@ -99,6 +99,8 @@ def within_budget(render: Callable[[], T], seconds: float | None = None) -> T:
         raise RenderBudgetExceeded("模板递归或嵌套太深 / the template recurses or nests too deep") from exc
     except OverflowError as exc:  # the sandbox's own refusal of range(10**9)
         raise RenderBudgetExceeded(f"{exc}") from exc
+    except (TypeError, ValueError, ArithmeticError, LookupError) as exc:  # the template's own slip
+        raise TemplateRuntimeError(f"{type(exc).__name__}: {exc}") from exc
     except RenderBudgetExceeded as exc:
         if not fired:
             raise
