@@ -18,7 +18,7 @@ from baobiao.instance import locate
 from baobiao.instance.check import check
 from baobiao.instance.load import Instance
 from baobiao.instance.locate import LOCATE_BUDGET, default_weights, likely_wrong
-from baobiao.model import Form
+from baobiao.model import Form, linear
 from baobiao.model.linear import linear_system, localise
 from baobiao.pipeline import check_data, load_spec
 from baobiao.testing import Broken, broken_instances, instance_yaml, make_instance, strategies
@@ -111,15 +111,15 @@ def test_a_search_stopped_while_listing_alternatives_says_the_list_may_be_incomp
     full = likely_wrong(form, instance, findings, budget=60.0)
     assert [d.code for d in full][:1] == ["C410"] and len(full[0].cells) >= 2
     calls = []
-    solve = locate._milp
+    solve = linear._milp  # the search's programs, stopped at its deadline
 
     def once(deadline, cost, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         if len(calls) > 2:  # the full program, then the nearest values of its set: then no more time
-            raise locate._OutOfTime
+            raise linear._OutOfTime
         return solve(deadline, cost, **kwargs)
 
-    monkeypatch.setattr(locate, "_milp", once)
+    monkeypatch.setattr(linear, "_milp", once)
     notes = likely_wrong(form, instance, findings, budget=60.0)
     assert [d.code for d in notes] == ["C410", "C421"]
     assert notes[0].cells == full[0].cells

@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from baobiao.diagnostics.core import Cell, Diagnostic, Severity, diag
 from baobiao.instance.load import Instance
@@ -137,29 +137,12 @@ class _Search:
     stopped: bool
 
 
-class _OutOfTime(Exception):
-    """A program reached the deadline."""
-
-
-def _milp(deadline: float, cost: np.ndarray, **kwargs: Any) -> Any:
-    """scipy's milp, stopped at the deadline (raises _OutOfTime)."""
-    from scipy.optimize import milp
-
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise _OutOfTime
-    result = milp(cost, options={"time_limit": left}, **kwargs)
-    if result.status == 1:  # the time limit
-        raise _OutOfTime
-    return result
-
-
 def _nearest(system: LinearSystem, units: list[float | None], free: set[int], deadline: float) -> np.ndarray | None:
     """Values satisfying every rule with every cell outside ``free`` (and not blank) kept."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint
 
-    from baobiao.model.linear import _problem
+    from baobiao.model.linear import _milp, _problem
 
     n = system.size
     distance, fixed, integrality, bounds = _problem(system)
@@ -197,7 +180,7 @@ def _localise(
     from scipy.optimize import Bounds, LinearConstraint
     from scipy.sparse import csr_matrix, hstack
 
-    from baobiao.model.linear import MAX_VALUE, Localisation, _decimal, _linked, _units
+    from baobiao.model.linear import MAX_VALUE, Localisation, _decimal, _linked, _milp, _OutOfTime, _units
 
     n = system.size
     units = _units(system, values)
