@@ -271,6 +271,14 @@ def test_labels_are_never_formulas(run_cli: Run, tmp_path: Path) -> None:
     texts = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"}
     for label in ("=HYPERLINK(", "=cmd|' /C calc'!A0", "+1+cmd|x!A1", "-2+3", "@SUM(1,1)", "\t=1+1"):
         assert any(t.startswith(label) for t in texts), label
+    quoted = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if str(c.value).startswith(("=", "+", "-", "@"))
+    ]
+    assert all(c.quotePrefix for c in quoted if c.data_type == "s")  # editing the cell keeps it text
     cells = [(ws.title, c) for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     formulas = [(title, c.column) for title, c in cells if c.data_type == "f"]
     assert formulas and all(title == "核对" and column in (2, 3, 4) for title, column in formulas)

@@ -85,12 +85,24 @@ def test_workbook_layout(name: str) -> None:
     wb = load_workbook(io.BytesIO(written.data))
     assert wb.sheetnames[0] == "填表说明" and wb.sheetnames[-1] == "核对"
     assert set(written.cells) == {i.id for i in form.indicators}  # one input cell per value
-    for address in written.cells.values():
+    for cell_id, address in written.cells.items():
         sheet, coord = address.split("!")
         ws = wb[sheet]
         assert ws.protection.sheet  # labels locked …
         assert ws[coord].protection.locked is False  # … input cells open
-        assert any(coord in dv.sqref for dv in ws.data_validations.dataValidation)
+        vt = form.item(cell_id).value_type
+        kinds = [(dv.type, dv.operator) for dv in ws.data_validations.dataValidation if coord in dv.sqref]
+        if vt is not None and vt.decimals:  # 万元 to 2 or 4 places
+            assert kinds == [("decimal", "greaterThanOrEqual")] and ws[coord].number_format == "0." + "0" * vt.decimals
+        elif vt is not None and vt.signed:  # 本年增/减
+            assert kinds == [("whole", "between")]
+        else:
+            assert kinds == [("whole", "greaterThanOrEqual")] and ws[coord].number_format == "General"
+    for ws in wb.worksheets[1:-1]:  # every label of a table locked and bordered
+        for row in ws.iter_rows(min_row=3):
+            for c in row:
+                if isinstance(c.value, str):
+                    assert c.protection.locked and c.border.left.style == "thin", (ws.title, c.coordinate)
     check = wb["核对"]
     assert check["B2"].value.startswith("=") and check["C2"].value.startswith("=")
     if name != "gov-disclosure-2017":

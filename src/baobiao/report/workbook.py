@@ -11,16 +11,21 @@ which baobiao builds from cell addresses itself."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Hashable
+from copy import copy
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from baobiao.instance.workbook import sheet_name, text_cell
-from baobiao.model import Form, RuleKind, Table
+from baobiao.model import Form, RuleKind, Table, ValueType
 from baobiao.report.layout import grid
 from baobiao.source import UNSAFE
 
@@ -38,6 +43,71 @@ class Written:
     cells: dict[str, str]  # cell id -> "sheet!A1"
 
 
+# the validation of an input cell, by the kind of number it takes
+_VALIDATIONS: dict[str, dict[str, str]] = {
+    "whole": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0", "error": "请填写 0 或正整数"},
+    "signed": {
+        "type": "whole",
+        "operator": "between",
+        "formula1": "-999999999999",
+        "formula2": "999999999999",
+        "error": "请填写整数",
+    },
+    "decimal": {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0", "error": "请填写 0 或正数"},
+}
+
+
+def _number_kind(vt: ValueType | None) -> str:
+    if vt is not None and vt.decimals:
+        return "decimal"
+    return "signed" if vt is not None and vt.signed else "whole"
+
+
+class _Styles:
+    """Each kind of cell styled once, its style copied to every other cell of that kind:
+    openpyxl hashes every style object on each assignment, which took most of the time of a
+    large form's workbook."""
+
+    def __init__(self) -> None:
+        self._made: dict[Hashable, Any] = {}
+
+    def put(self, cell: Cell, kind: Hashable, style: Callable[[Cell], None]) -> None:
+        made = self._made.get(kind)
+        if made is None:
+            style(cell)
+            self._made[kind] = copy(cell._style)
+        else:
+            cell._style = copy(made)
+
+
+def _style_text(header: bool, indent: int) -> Callable[[Cell], None]:
+    def style(cell: Cell) -> None:
+        cell.border = _BORDER
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal="center" if header else "left", indent=indent * 2
+        )
+        if header:
+            cell.font = Font(bold=True)
+
+    return style
+
+
+def _style_input(decimals: int) -> Callable[[Cell], None]:
+    def style(cell: Cell) -> None:
+        cell.border = _BORDER
+        cell.protection = Protection(locked=False)
+        cell.fill = _INPUT
+        cell.alignment = Alignment(horizontal="right")
+        if decimals:
+            cell.number_format = "0." + "0" * decimals
+
+    return style
+
+
+def _style_border(cell: Cell) -> None:
+    cell.border = _BORDER
+
+
 def _table_sheet(wb: Workbook, form: Form, table: Table, cells: dict[str, str]) -> None:
     ws: Worksheet = wb.create_sheet(sheet_name(table))
     g = grid(form, table, lambda _: "")
@@ -46,36 +116,8 @@ def _table_sheet(wb: Workbook, form: Form, table: Table, cells: dict[str, str]) 
     rows = [*g.header, *g.body]
     taken: set[tuple[int, int]] = set()
     top = 3
-    whole = DataValidation(
-        type="whole",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        error="请填写 0 或正整数",
-        errorTitle="数值有误",
-        showErrorMessage=True,
-    )
-    signed = DataValidation(
-        type="whole",
-        operator="between",
-        formula1="-999999999999",
-        formula2="999999999999",
-        allow_blank=True,
-        error="请填写整数",
-        errorTitle="数值有误",
-        showErrorMessage=True,
-    )
-    decimal = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        error="请填写 0 或正数",
-        errorTitle="数值有误",
-        showErrorMessage=True,
-    )
-    for dv in (whole, signed, decimal):
-        ws.add_data_validation(dv)
+    styles = _Styles()
+    opened: dict[str, list[tuple[int, int]]] = {kind: [] for kind in _VALIDATIONS}
     for r, row in enumerate(rows):
         c = 0
         for cell in row:
@@ -85,43 +127,53 @@ def _table_sheet(wb: Workbook, form: Form, table: Table, cells: dict[str, str]) 
             for dr in range(rs):
                 for dc in range(cs):
                     taken.add((r + dr, c + dc))
-            target = ws.cell(top + r, 1 + c)  # an input cell (styled below), or a text:
-            for dr in range(rs):
-                for dc in range(cs):
-                    ws.cell(top + r + dr, 1 + c + dc).border = _BORDER
+                    if dr or dc:  # the cells a merge covers keep their borders
+                        styles.put(ws.cell(top + r + dr, 1 + c + dc), "border", _style_border)
             if rs > 1 or cs > 1:
                 ws.merge_cells(start_row=top + r, start_column=1 + c, end_row=top + r + rs - 1, end_column=c + cs)
             if cell.cell_id is None:
-                text_cell(ws, top + r, 1 + c, "\n".join([cell.text, *cell.notes]) if cell.text or cell.notes else None)
-                target.alignment = Alignment(
-                    wrap_text=True,
-                    vertical="center",
-                    horizontal="center" if r < len(g.header) else "left",
-                    indent=cell.indent * 2,
-                )
-                if r < len(g.header):
-                    target.font = Font(bold=True)
+                text = "\n".join([cell.text, *cell.notes]) if cell.text or cell.notes else None
+                header = r < len(g.header)
+                styles.put(ws.cell(top + r, 1 + c), ("text", header, cell.indent), _style_text(header, cell.indent))
+                text_cell(ws, top + r, 1 + c, text)  # after the style: it may mark the text quoted
             else:
-                item = form.item(cell.cell_id)
-                vt = item.value_type
-                target.protection = Protection(locked=False)
-                target.fill = _INPUT
-                target.alignment = Alignment(horizontal="right")
-                if vt is not None and vt.decimals:
-                    target.number_format = "0." + "0" * vt.decimals
-                    decimal.add(target.coordinate)
-                elif vt is not None and vt.signed:
-                    signed.add(target.coordinate)
-                else:
-                    whole.add(target.coordinate)
+                vt = form.item(cell.cell_id).value_type
+                decimals = vt.decimals if vt is not None else 0
+                target = ws.cell(top + r, 1 + c)
+                styles.put(target, ("input", decimals), _style_input(decimals))
+                opened[_number_kind(vt)].append((1 + c, top + r))
                 cells[cell.cell_id] = f"{ws.title}!{target.coordinate}"
             c += cs
+    for kind, where in opened.items():
+        if where:
+            ws.add_data_validation(
+                DataValidation(
+                    **_VALIDATIONS[kind],
+                    allow_blank=True,
+                    errorTitle="数值有误",
+                    showErrorMessage=True,
+                    sqref=_column_runs(where),
+                )
+            )
     for col in range(1, g.width + 1):
         is_label = col <= g.label_columns
         ws.column_dimensions[get_column_letter(col)].width = (
             36 if is_label and g.label_columns == 1 else (18 if is_label else 12)
         )
     ws.protection.sheet = True  # labels locked; only the input cells are open
+
+
+def _column_runs(cells: list[tuple[int, int]]) -> MultiCellRange:
+    """The cells (column, row) as ranges of consecutive rows in one column, built at once:
+    adding cells to a validation one by one is quadratic in openpyxl (each add scans every
+    range already there), 190 s for a form of 20,000 indicators."""
+    runs: list[list[int]] = []  # [column, first row, last row]
+    for col, row in sorted(cells):
+        if runs and runs[-1][0] == col and runs[-1][2] == row - 1:
+            runs[-1][2] = row
+        else:
+            runs.append([col, row, row])
+    return MultiCellRange([CellRange(min_col=c, min_row=a, max_col=c, max_row=b) for c, a, b in runs])
 
 
 def _meta_sheet(wb: Workbook, form: Form) -> None:
