@@ -34,7 +34,9 @@ def explanations(form: Form, broken: Broken) -> list[tuple[str, ...]]:
     failed = [r for r in system.rules if r.id in broken.failing]
     return [
         loc.cells
-        for loc in localise(system, values, default_weights(form), [i for r in failed for i in r.ids], alternatives=500)
+        for loc in localise(
+            system, values, default_weights(form), [i for r in failed for i in r.ids], alternatives=500
+        ).found
     ]
 
 
@@ -108,6 +110,26 @@ def test_a_wrong_cell_breaking_three_rules_is_reported_once_with_the_rules() -> 
     assert failed == {"flow@natural", "total.sum@new"}
     for rule_id in failed:  # the rules it breaks, listed under it
         assert rule_id in hint(located[0], "zh")
+
+
+def test_independent_mistakes_get_a_likely_wrong_cell_each(tmp_path: Path) -> None:
+    """Two mistakes in tables whose rules share no cell (三's 自然人 23 typed 32; 四's 行政复议
+    总计 2 typed 3): each is a problem of its own, answered by its own C410 with its own rules,
+    not one note that must change both (and not a whole-form program that a large form makes
+    slow)."""
+    form = form_of("gov-disclosure-2021")
+    text = (ROOT / "examples" / "county-dept-2021.yaml").read_text(encoding="utf-8")
+    wrong = text.replace("{自然人: 23", "{自然人: 32").replace("尚未审结: 1, 总计: 2}", "尚未审结: 1, 总计: 3}")
+    assert wrong.count("32") > text.count("32") and "总计: 3}" in wrong
+    path = tmp_path / "wrong.yaml"
+    path.write_text(wrong, encoding="utf-8")
+    located = [d for d in check_data(form, path, {}).report.diagnostics if d.code == "C410"]
+    assert sorted((c.id, c.value, d.args["count"]) for d in located for c in d.cells) == [
+        ("new.natural", "32", "1"),
+        ("recon_total", "3", "1"),
+    ]
+    recon = next(d for d in located if d.cells[0].id == "recon_total")
+    assert "若为 2" in message(recon, "zh") and "flow@natural" not in hint(recon, "zh")
 
 
 @pytest.mark.parametrize(

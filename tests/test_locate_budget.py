@@ -96,7 +96,7 @@ def test_the_budgeted_search_finds_what_the_unbounded_one_finds() -> None:
         system = linear_system(form, broken.instance.meta, keep=lambda r: r.severity is Severity.ERROR)
         failed = {d.rule.id for d in findings if d.code in locate.RULE_CODES and d.rule} & hard
         suspects = [i for r in form.rules if r.id in failed for i in r.ids]
-        sets = [loc.cells for loc in localise(system, values, default_weights(form), suspects)]
+        sets = [loc.cells for loc in localise(system, values, default_weights(form), suspects).found]
         assert tuple(c.id for c in notes[0].cells) == sets[0]
 
     run()

@@ -155,15 +155,23 @@ def _problem(system: LinearSystem) -> tuple[csr_matrix, list[LinearConstraint], 
     return distance, fixed, integrality, bounds
 
 
-def solve(system: LinearSystem, targets: Sequence[int]) -> dict[str, Decimal]:
+def solve(system: LinearSystem, targets: Sequence[int], budget: float | None = None) -> dict[str, Decimal]:
     """Values nearest the targets (in units of each cell's last decimal place) that satisfy
-    every rule of the system. Raises Infeasible."""
+    every rule of the system. Raises Infeasible. With a ``budget`` (seconds) the program stops
+    then, and the best valid values found by then are returned (_OutOfTime when none was)."""
     n = system.size
     distance, fixed, integrality, bounds = _problem(system)
     t = np.clip(np.array(targets, dtype=float), system.lower, MAX_VALUE)
     cost = np.concatenate([np.zeros(n), np.ones(2 * n)])
-    result = milp(cost, constraints=[LinearConstraint(distance, t, t), *fixed], integrality=integrality, bounds=bounds)
-    if not result.success or result.x is None:
+    problem = {"constraints": [LinearConstraint(distance, t, t), *fixed], "integrality": integrality, "bounds": bounds}
+    if budget is None:
+        result = milp(cost, **problem)
+    else:
+        with _quiet_stdout():
+            result = milp(cost, options={"time_limit": budget}, **problem)
+    if result.x is None or result.status not in (0, 1):  # 1: the time limit, perhaps with values found
+        if result.status == 1:
+            raise _OutOfTime
         raise Infeasible(str(result.message))
     units = np.rint(result.x[:n]).astype(np.int64)
     return {
@@ -176,12 +184,39 @@ def _places(scale: float) -> int:
     return round(-float(np.log10(scale)))
 
 
+def restricted(system: LinearSystem, rows: Sequence[int], cells: np.ndarray) -> LinearSystem:
+    """The system of the rules numbered ``rows`` (equalities first, then inequalities) over
+    ``cells`` only: a component of the rules (``components``) as a system of its own."""
+    n_eq = system.eq.shape[0]
+    eq = [r for r in rows if r < n_eq]
+    ub = [r - n_eq for r in rows if r >= n_eq]
+    return LinearSystem(
+        tuple(system.ids[k] for k in cells),
+        system.scale[cells],
+        system.lower[cells],
+        system.eq[eq][:, cells],
+        system.eq_rhs[eq],
+        system.ub[ub][:, cells],
+        system.ub_rhs[ub],
+        (*(system.rules[r] for r in eq), *(system.rules[n_eq + r] for r in ub)),
+    )
+
+
 @dataclass(frozen=True)
 class Localisation:
     """A smallest set of cells whose change makes every rule hold, with values that would."""
 
     cells: tuple[str, ...]
     values: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class Search:
+    """The smallest sets found (fewest cells first), and whether the deadline stopped the
+    search before it had listed them all."""
+
+    found: list[Localisation]
+    stopped: bool = False
 
 
 def _units(system: LinearSystem, values: Mapping[str, Decimal | None]) -> list[float | None]:
@@ -191,7 +226,9 @@ def _units(system: LinearSystem, values: Mapping[str, Decimal | None]) -> list[f
     ]
 
 
-def _nearest_with(system: LinearSystem, units: list[float | None], free: set[int]) -> np.ndarray | None:
+def _nearest_with(
+    system: LinearSystem, units: list[float | None], free: set[int], deadline: float | None
+) -> np.ndarray | None:
     """Values satisfying every rule with every cell outside ``free`` (and not blank) kept."""
     n = system.size
     distance, fixed, integrality, bounds = _problem(system)
@@ -201,7 +238,8 @@ def _nearest_with(system: LinearSystem, units: list[float | None], free: set[int
         if k not in free and u is not None:
             lower[k] = upper[k] = u
     cost = np.concatenate([np.zeros(n), np.ones(2 * n)])
-    result = milp(
+    result = _milp(
+        deadline,
         cost,
         constraints=[LinearConstraint(distance, targets, targets), *fixed],
         integrality=integrality,
@@ -216,7 +254,9 @@ def localise(
     weights: Mapping[str, float],
     suspects: Sequence[str] = (),
     alternatives: int = 4,
-) -> list[Localisation]:
+    common: set[str] | None = None,
+    deadline: float | None = None,
+) -> Search:
     """The Fellegi-Holt principle: the smallest sets of cells (fewest first; among as many,
     least total weight first) whose change makes every rule hold, each with values that would.
     Blank cells are free and never part of a set. Several sets of the same size are all listed
@@ -224,29 +264,55 @@ def localise(
 
     ``suspects`` (the cells of the failed rules) are tried one at a time first: most reports
     have one wrong figure, and each such try is a small problem; the full program runs only
-    when no single cell explains every failure."""
-    n = system.size
+    when no single cell explains every failure. ``common``: the only suspects worth trying
+    alone (a single cell explains every failure only if each failed rule names it); None tries
+    them all. Every program stops at ``deadline`` (time.monotonic()); the search then returns
+    what it found, saying that it stopped."""
     units = _units(system, values)
     index = {i: k for k, i in enumerate(system.ids)}
-    singles = []
-    for cell in sorted(dict.fromkeys(suspects), key=lambda c: weights.get(c, 1.0)):
-        k = index.get(cell)
-        if k is None or units[k] is None:
-            continue
-        nearest = _nearest_with(system, units, {k})
-        if nearest is not None:
-            singles.append(Localisation((cell,), {cell: _decimal(nearest[k], system.scale[k])}))
-    if singles:
-        return singles[: alternatives + 1]
+    found: list[Localisation] = []
+    singles = [c for c in dict.fromkeys(suspects) if common is None or c in common]
+    try:
+        for cell in sorted(singles, key=lambda c: weights.get(c, 1.0)):
+            k = index.get(cell)
+            if k is None or units[k] is None:
+                continue
+            nearest = _nearest_with(system, units, {k}, deadline)
+            if nearest is not None:
+                found.append(Localisation((cell,), {cell: _decimal(nearest[k], system.scale[k])}))
+                if len(found) > alternatives:
+                    break
+        if not found:
+            _fewest(system, units, weights, [index[c] for c in suspects if c in index], alternatives, deadline, found)
+    except _OutOfTime:
+        return Search(found, True)
+    return Search(found)
+
+
+def _fewest(
+    system: LinearSystem,
+    units: list[float | None],
+    weights: Mapping[str, float],
+    suspects: list[int],
+    alternatives: int,
+    deadline: float | None,
+    found: list[Localisation],
+) -> None:
+    """The full program of ``localise``: the smallest sets of cells to change, appended to
+    ``found`` one by one (so that a search stopped at its deadline keeps those found)."""
+    n = system.size
     # Only cells linked to the suspects through rules can take part; the others stay as they are
     # (which also keeps big-M small: a huge figure elsewhere must not blur the program).
-    linked = _linked(system, {index[c] for c in suspects if c in index}) if suspects else set(range(n))
+    linked = _linked(system, set(suspects)) if suspects else set(range(n))
     given = [k for k, u in enumerate(units) if u is not None and k in linked]
     big = 2 * sum(abs(units[k] or 0.0) for k in given) + 1000.0
     # variables: x (n integers), z (n binaries: cell k changed)
     cost = np.concatenate([np.zeros(n), [1.0 + 0.001 * weights.get(i, 1.0) for i in system.ids]])
     # |x_k - v_k| <= big * z_k, as x_k - big z_k <= v_k and -x_k - big z_k <= -v_k
-    r_idx, c_idx, data, hi = [], [], [], []
+    r_idx: list[int] = []
+    c_idx: list[int] = []
+    data: list[float] = []
+    hi: list[float] = []
     for row, (k, sign) in enumerate((k, sign) for k in given for sign in (1.0, -1.0)):
         r_idx += [row, row]
         c_idx += [k, n + k]
@@ -266,19 +332,18 @@ def localise(
         if u is not None and k not in linked:
             lower[k] = upper[k] = u
     integrality = np.ones(2 * n)
-    found: list[Localisation] = []
     size: int | None = None
     for _ in range(alternatives + 1):
-        result = milp(cost, constraints=constraints, integrality=integrality, bounds=Bounds(lower, upper))
+        result = _milp(deadline, cost, constraints=constraints, integrality=integrality, bounds=Bounds(lower, upper))
         if not result.success or result.x is None:
-            break
+            return
         chosen = [k for k in given if result.x[n + k] > 0.5]
         if not chosen or (size is not None and len(chosen) > size):
-            break
+            return
         size = len(chosen)
-        nearest = _nearest_with(system, units, set(chosen))
+        nearest = _nearest_with(system, units, set(chosen), deadline)
         if nearest is None:
-            break
+            return
         found.append(
             Localisation(
                 tuple(system.ids[k] for k in chosen),
@@ -290,7 +355,6 @@ def localise(
         constraints.append(LinearConstraint(cut, -np.inf, len(chosen) - 1))
         card = np.concatenate([np.zeros(n), np.ones(n)])
         constraints.append(LinearConstraint(card, -np.inf, size))
-    return found
 
 
 def _linked(system: LinearSystem, start: set[int]) -> set[int]:
@@ -379,7 +443,7 @@ def _flush_c_stdio() -> None:
         flush(None)
 
 
-def _components(system: LinearSystem) -> tuple[list[list[int]], list[np.ndarray], np.ndarray]:
+def components(system: LinearSystem) -> tuple[list[list[int]], list[np.ndarray], np.ndarray]:
     """The rules (as rows: equalities first, then inequalities) grouped into components, rules
     linked through the cells they share; the cells of each component; and the component of
     every row (a cell in no rule belongs to no component listed)."""
@@ -448,7 +512,7 @@ def conflict(system: LinearSystem, deadline: float | None = None) -> tuple[list[
     if _feasible(system, range(total))[0]:
         return [], True
     rows, cells = list(range(total)), None
-    groups, cells_of, _ = _components(system)
+    groups, cells_of, _ = components(system)
     for members, part_cells in zip(groups, cells_of, strict=True):
         if not _feasible(system, members, cells=part_cells)[0]:
             rows, cells = members, part_cells
@@ -490,7 +554,7 @@ def forced_zero(system: LinearSystem, deadline: float | None = None) -> tuple[li
                 zero.extend(undecided)
                 break
             undecided = [k for k in undecided if k not in positive]
-        groups, cells_of, _ = _components(system) if signed else ([], [], None)
+        groups, cells_of, _ = components(system) if signed else ([], [], None)
         part_of_cell = {int(k): p for p, cells in enumerate(cells_of) for k in cells}
         for k in signed:
             part = part_of_cell[k]
@@ -581,7 +645,7 @@ def redundant(system: LinearSystem, deadline: float | None = None) -> tuple[list
     when it did not stop the analysis)."""
     n_eq = system.eq.shape[0]
     total = n_eq + system.ub.shape[0]
-    groups, cells_of, part_of_row = _components(system)
+    groups, cells_of, part_of_row = components(system)
     kept = [list(g) for g in groups]
     out: list[Rule] = []
     took = [0.0] * len(groups)  # how long the last rule of each component took

@@ -120,35 +120,17 @@ def make_instance(form: Form, meta: Mapping[str, str], values: Mapping[str, Deci
 def _solve(system: LinearSystem, targets: list[int], budget: float) -> dict[str, Decimal]:
     """``model.linear.solve`` within ``budget`` seconds: the values nearest the targets that
     satisfy every rule, or, when the budget runs out first, the best valid values found by then.
-    Raises Infeasible (a contradictory spec), or OutOfBudget when no values were found in time."""
-    import numpy as np
-    from scipy.optimize import LinearConstraint, milp
-
-    from baobiao.model.linear import MAX_VALUE, _places, _problem
+    Raises Infeasible (a contradictory spec), or OutOfBudget when no values were found in time
+    (remembered per system, so that later draws with no more time do not try again)."""
+    from baobiao.model.linear import _OutOfTime, solve
 
     if budget <= _OVER_BUDGET.get(system, -1.0):
         raise OutOfBudget(f"no values satisfying every rule found within {budget:g} s")
-    n = system.size
-    distance, fixed, integrality, bounds = _problem(system)
-    t = np.clip(np.array(targets, dtype=float), system.lower, MAX_VALUE)
-    cost = np.concatenate([np.zeros(n), np.ones(2 * n)])
-    result = milp(
-        cost,
-        constraints=[LinearConstraint(distance, t, t), *fixed],
-        integrality=integrality,
-        bounds=bounds,
-        options={"time_limit": budget},
-    )
-    if result.x is None or result.status not in (0, 1):  # 1: the time limit, with a solution found
-        if result.status == 1:
-            _OVER_BUDGET[system] = max(budget, _OVER_BUDGET.get(system, budget))
-            raise OutOfBudget(f"no values satisfying every rule found within {budget:g} s")
-        raise Infeasible(str(result.message))
-    units = np.rint(result.x[:n]).astype(np.int64)
-    return {
-        i: Decimal(int(u)).scaleb(-_places(s)) if s < 1 else Decimal(int(u))
-        for i, u, s in zip(system.ids, units, system.scale, strict=True)
-    }
+    try:
+        return solve(system, targets, budget)
+    except _OutOfTime:
+        _OVER_BUDGET[system] = max(budget, _OVER_BUDGET.get(system, budget))
+        raise OutOfBudget(f"no values satisfying every rule found within {budget:g} s") from None
 
 
 @st.composite
