@@ -1,7 +1,7 @@
 """The registry of diagnostic codes: name, stage, default severity, messages in Chinese and English.
 
 Codes are stable: a code once published is never reused for another problem. The first letter
-names the stage: F files, S spec, D data, C check.
+names the stage: F files, S spec, D data, C check, R render, A audit (reading published reports).
 """
 
 from __future__ import annotations
@@ -1420,6 +1420,8 @@ _ALL = [
             "range cannot decide the claim, this note says so instead of skipping it silently.",
         },
     ),
+    # -- audit: reading published documents, HTML, Word, PDF, text (A001-A099) -------------------
+    # -- audit: finding the form's tables and text in a document (A100-A199) ----------------------
     # -- render ---------------------------------------------------------------------------------
     _c(
         "R501",
