@@ -29,6 +29,7 @@ from baobiao.report.text_table import DEFAULT_WIDTH
 from baobiao.resources import builtin_specs
 from baobiao.source import ReadError, Source, read_source
 from baobiao.syntax import ast
+from baobiao.syntax.limits import MAX_EXTENDS
 from baobiao.syntax.parser import parse
 
 
@@ -97,6 +98,10 @@ def _syntax_tree(
     key = str(path.resolve())
     if key in chain:
         return bad("表式不能直接或间接地继承它自己", "a form cannot extend itself")
+    if len(chain) >= MAX_EXTENDS:
+        return bad(
+            f"继承的层级太多（上限 {MAX_EXTENDS} 层）", f"too many forms in the chain of extends (limit {MAX_EXTENDS})"
+        )
     try:
         base_source = read_source(path, _display(path))
     except ReadError as error:

@@ -7,7 +7,8 @@ a limit gets a spec diagnostic that names the limit, never a traceback.
   walk over one is deeper than these;
 - terms in one expression and digits of a number in it: while the syntax tree is built (a chain
   of ``+`` and ``-`` is flat);
-- values (indicators and table cells): in the compiler, before a table's cells are made.
+- values (indicators and table cells): in the compiler, before a table's cells are made;
+- forms in a chain of ``extends``: before the next base is read (pipeline._syntax_tree).
 """
 
 from __future__ import annotations
@@ -20,3 +21,4 @@ MAX_PARENS = 20  # S233: parentheses nested in one expression, sum(…) and prev
 MAX_TERMS = 1_000  # S234: terms joined by + and - in one expression
 MAX_NUMBER_DIGITS = 15  # S237: digits of a number in a rule or term (exact as a float: lint, bounds)
 MAX_VALUES = 100_000  # S235: indicators and table cells of a form (a table has rows × columns)
+MAX_EXTENDS = 10  # S216: forms in a chain of extends (a provincial variant of a national form is 2)
