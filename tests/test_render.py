@@ -84,6 +84,22 @@ def test_ampersand_and_angle_brackets_survive_in_every_format(run_cli: Run, tmp_
     assert any("研发投入 R&D <5% 的说明" in p.text for p in document.paragraphs)
 
 
+def test_a_form_of_its_own_renders_with_the_base_templates(run_cli: Run, tmp_path: Path) -> None:
+    """A provincial variant (a spec of its own id, no template folder of its own) gets the
+    report in every format from the shared templates."""
+    spec = tmp_path / "province.spec"
+    spec.write_text('form sd-2021 "山东省变体"\n  extends gov-disclosure-2021\n', encoding="utf-8")
+    data = tmp_path / "d.yaml"
+    text = (ROOT / "examples" / "county-dept-2021.yaml").read_text(encoding="utf-8")
+    data.write_text(text.replace("form: gov-disclosure-2021", "form: sd-2021"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("render", str(spec), str(data), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "收到和处理政府信息公开申请情况" in (out / "d.html").read_text(encoding="utf-8")
+    assert "收到和处理政府信息公开申请情况" in (out / "d.txt").read_text(encoding="utf-8")
+    assert (out / "d.docx").stat().st_size > 0
+
+
 def test_errors_write_nothing_and_draft_writes_a_marked_report(run_cli: Run, tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(

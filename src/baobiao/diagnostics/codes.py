@@ -253,6 +253,22 @@ _ALL = [
             "en": "Tabs display at different widths, so only spaces are accepted.",
         },
     ),
+    _c(
+        "S110",
+        "control-character-in-spec",
+        E,
+        {"zh": "表式里有控制字符（{chars}）", "en": "a control character ({chars}) in the spec"},
+        {
+            "zh": '控制字符多来自复制粘贴或转义（如 "\\x1b"），请删去。',
+            "en": 'control characters come from copy and paste or escapes ("\\x1b"); delete them.',
+        },
+        {
+            "zh": "除制表符和换行以外的控制字符（如 ESC、退格、DEL）会改变终端的显示，也不能写入 Word 文件或工作簿，"
+            "所以表式里（包括注释）不能有。",
+            "en": "Control characters other than tab and line feed (ESC, backspace, DEL) drive terminals and cannot be "
+            "written to Word files or workbooks, so a spec (its comments included) may not hold them.",
+        },
+    ),
     # -- spec: meaning ----------------------------------------------------------------------------
     _c(
         "S201",

@@ -36,10 +36,12 @@ T = TypeVar("T")
 
 def template_dirs(form_ids: list[str], extra: Path | None = None) -> list[Path]:
     """Where a form's templates are looked up: a user's folder first, then the form's own
-    folder and those of the forms it extends, then the shared base templates."""
+    folder, then the shared base templates (found by their own name, report.html.j2, for a
+    form with no folder of its own, such as a provincial variant; the forms' templates extend
+    them as base/report.html.j2)."""
     root = data_dir("templates")
     dirs = [extra / f for f in form_ids] + [extra] if extra is not None else []
-    return [*dirs, *(root / f for f in form_ids), root]
+    return [*dirs, *(root / f for f in form_ids), root, root / "base"]
 
 
 #: processor seconds one template may take to render, and characters it may write

@@ -18,7 +18,7 @@ from lark.indenter import DedentError, Indenter
 
 from baobiao.diagnostics.core import Diagnostic, diag
 from baobiao.resources import data_dir
-from baobiao.source import Source, Span
+from baobiao.source import UNSAFE, Source, Span, escape_unsafe
 from baobiao.syntax import ast
 from baobiao.syntax.build import AstBuilder
 from baobiao.syntax.limits import MAX_DEPTH, MAX_LINE_CHARS, MAX_PARENS, MAX_SPEC_BYTES, MAX_SPEC_WORDS
@@ -178,6 +178,9 @@ def _prescan(source: Source) -> list[Diagnostic]:
             length, limit = f"{len(line):,}", f"{MAX_LINE_CHARS:,}"
             problems.append(diag("S231", source.point(n, MAX_LINE_CHARS + 1), length=length, limit=limit))
             continue
+        unsafe = UNSAFE.search(line.rstrip("\r"))
+        if unsafe is not None:
+            problems.append(diag("S110", source.point(n, unsafe.start() + 1), chars=escape_unsafe(unsafe.group())))
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
             problems.append(diag("S109", source.point(n, line.index("\t") + 1)))
