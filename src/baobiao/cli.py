@@ -476,6 +476,7 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
     """
     from baobiao.model.linear import Infeasible
     from baobiao.testing.fuzz import fuzz as run_fuzz
+    from baobiao.testing.strategies import OutOfBudget
 
     chosen = tuple(t.strip() for t in targets.split(",") if t.strip())
     if not chosen or any(t not in BACKENDS for t in chosen):
@@ -492,6 +493,9 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
             targets=chosen,
             save_to=destination(Path(out)),
         )
+    except OutOfBudget as exc:  # a form too large to generate instances of within the budget
+        click.echo(f"baobiao: no instance of {spec} could be generated in time ({exc})", err=True)
+        raise SystemExit(EXIT_USAGE) from None
     except Infeasible as exc:
         click.echo(f"baobiao: the rules of {spec} admit no data ({exc})", err=True)
         raise SystemExit(EXIT_USAGE) from None
