@@ -51,3 +51,16 @@ def run_cli() -> Callable[..., CliResult]:
         return CliResult(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def comparable_findings(findings, matrix) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """What a batch finding says, without where: its code and its rule (or its cells); notes
+    and the rules a batch does not check are left out (the batch tests compare single-file
+    checks with batch checks through it)."""
+    batch_rules = {r.id for r in matrix.rules}
+    out = set()
+    for d in findings:
+        if d.severity.value == "note" or (d.rule is not None and d.rule.id not in batch_rules):
+            continue
+        out.add((d.code, d.rule.id if d.rule else ",".join(sorted(c.id for c in d.cells))))
+    return out

@@ -12,7 +12,7 @@ from random import Random
 
 import numpy as np
 import pytest
-from conftest import ROOT, CliResult
+from conftest import ROOT, CliResult, comparable_findings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -127,17 +127,6 @@ def test_a_broken_csv_ends_in_a_diagnostic(run_cli: Run, tmp_path: Path) -> None
     assert "GBK" in run_cli("check", "gov-disclosure-2021", str(gbk)).stdout  # and what to do about it
 
 
-def _comparable(findings, matrix) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """What a finding says, without where: its code and its rule (or its cells)."""
-    batch_rules = {r.id for r in matrix.rules}
-    out = set()
-    for d in findings:
-        if d.severity.value == "note" or (d.rule is not None and d.rule.id not in batch_rules):
-            continue
-        out.add((d.code, d.rule.id if d.rule else ",".join(sorted(c.id for c in d.cells))))
-    return out
-
-
 def test_batch_findings_are_those_of_single_file_checks_whatever_the_blocks(tmp_path: Path) -> None:
     """Agencies written in one CSV (some with their lines in another order, some with a cell left
     blank) get the findings the single-file checker gives each of them (the rules a batch can
@@ -169,7 +158,7 @@ def test_batch_findings_are_those_of_single_file_checks_whatever_the_blocks(tmp_
                     number = values[cell_id]
                     out.writerow([f"机关{k}", row, column, "-" if number is None else format_number(number)])
                 single = check(form, make_instance(form, inst.meta, values))
-                expected.append(_comparable(single.findings, matrix))
+                expected.append(comparable_findings(single.findings, matrix))
         lines = path.read_text(encoding="utf-8").splitlines()
         # a block of 1000 bytes holds less than one agency; pyarrow's reader, or the compiled scan
         for block_size, compiled in itertools.product((1000, 1 << 20), (False, True)):
@@ -177,7 +166,7 @@ def test_batch_findings_are_those_of_single_file_checks_whatever_the_blocks(tmp_
             summary = check_csv(form, path, results.append, every=True, block_size=block_size, compiled=compiled)
             assert summary.problems == []
             assert [r.agency for r in results] == [f"机关{k}" for k in range(len(agencies))]
-            assert [_comparable(r.findings, matrix) for r in results] == expected
+            assert [comparable_findings(r.findings, matrix) for r in results] == expected
             for r in results:  # counted before the findings were made (for whole-number rules)
                 assert r.errors == sum(d.severity.value == "error" for d in r.findings)
                 assert r.warnings == sum(d.severity.value == "warning" for d in r.findings)

@@ -13,6 +13,7 @@ from pathlib import Path
 from random import Random
 
 import pytest
+from conftest import comparable_findings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,17 +36,6 @@ def form() -> Form:
     result = load_spec("gov-disclosure-2021")
     assert result.form is not None
     return result.form
-
-
-def _comparable(findings, matrix) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """What a finding says, without where: its code and its rule (or its cells)."""
-    batch_rules = {r.id for r in matrix.rules}
-    out = set()
-    for d in findings:
-        if d.severity.value == "note" or (d.rule is not None and d.rule.id not in batch_rules):
-            continue
-        out.add((d.code, d.rule.id if d.rule else ",".join(sorted(c.id for c in d.cells))))
-    return out
 
 
 def _fields(line: str) -> list[str] | None:
@@ -150,7 +140,7 @@ def test_mutated_csvs_lose_no_agency(form: Form, tmp_path: Path) -> None:
             for cell_id in order:
                 row, _, column = cell_id.partition(".")
                 lines.append((f"机关{k}号,{row},{column},{format_number(values[cell_id])}", k))  # type: ignore[arg-type]
-            expected.append(_comparable(check(form, make_instance(form, inst.meta, values)).findings, matrix))
+            expected.append(comparable_findings(check(form, make_instance(form, inst.meta, values)).findings, matrix))
         touched: set[int] = set()
         for kind, at, what in mutations:
             k = at % len(lines)
@@ -179,7 +169,7 @@ def test_mutated_csvs_lose_no_agency(form: Form, tmp_path: Path) -> None:
             for k in intact:
                 mine = [r for r in results if r.agency == f"机关{k}号"]
                 assert len(mine) == 1, (k, [r.agency for r in results])
-                assert _comparable(mine[0].findings, matrix) == expected[k]
+                assert comparable_findings(mine[0].findings, matrix) == expected[k]
             reported = {
                 int((d.data_path or "").rsplit(":", 1)[1]): d.code
                 for d in summary.problems
