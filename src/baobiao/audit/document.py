@@ -72,12 +72,15 @@ class Table:
     """A table as a grid: ``slots[r][c]`` is the index in ``cells`` of the cell covering slot
     (r, c), or -1 where no cell does (a short row). Every row has ``width`` slots. ``where``:
     the table's number and first page. ``continued``: the reader joined this table from parts
-    (a table split across pages, or printed in two with its header repeated)."""
+    (a table split across pages, or printed in two with its header repeated). ``row_pages``:
+    the page of each row when the table was joined across pages (empty otherwise: every row is
+    on ``where.page``)."""
 
     cells: tuple[TableCell, ...]
     slots: tuple[tuple[int, ...], ...]
     where: Where = Where()
     continued: bool = False
+    row_pages: tuple[int, ...] = ()
 
     @property
     def height(self) -> int:
@@ -96,8 +99,10 @@ class Table:
         return cell.text if cell is not None else ""
 
     def where_of(self, row: int, column: int) -> Where:
-        """The slot's place for people (1-based row and column of the grid)."""
-        return Where(self.where.page, self.where.table, row + 1, column + 1)
+        """The slot's place for people (1-based row and column of the grid; the row's own page
+        in a table joined across pages)."""
+        page = self.row_pages[row] if row < len(self.row_pages) else self.where.page
+        return Where(page, self.where.table, row + 1, column + 1)
 
 
 Block = Paragraph | Table

@@ -18,12 +18,9 @@ Writing: :func:`text_cell` is the one way text goes into a workbook cell."""
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
-import stat
 import zipfile
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -45,6 +42,11 @@ from baobiao.instance.values import (
 from baobiao.labels import bare
 from baobiao.model import AxisNode, Form, Table, all_entries, value_entries
 from baobiao.source import UNSAFE, escape_unsafe
+from baobiao.zipsafe import Unreadable as _Unreadable
+from baobiao.zipsafe import ZipLimits, zip_refusal
+from baobiao.zipsafe import has_part as _has
+from baobiao.zipsafe import local as _local
+from baobiao.zipsafe import stream as _stream
 
 MAX_WORKBOOK_BYTES = 16 * 1024 * 1024  # the .xlsx file as stored (a fill-in workbook: ~30 KB)
 MAX_PARTS = 1_000  # files inside the zip (a fill-in workbook has about 15)
@@ -55,7 +57,6 @@ MAX_SHEET_ROWS = 50_000  # rows read of one sheet
 MAX_CELLS = 200_000  # cells read of a workbook (<c> elements, empty ones too)
 META_LABELS = {"机关名称": "agency", "年度": "year", "表式": "form", "机关层级": "level"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_MIB = 1024 * 1024
 
 
 def sheet_name(table: Table) -> str:
@@ -73,49 +74,18 @@ def _bad(path: Path, zh: str, en: str) -> Diagnostic:
     return diag("D320", None, path=str(path), problem=zh, problem_en=en)
 
 
-def _entries(path: Path) -> int | None:
-    """The number of files the zip's end record declares (None: no end record), read from its
-    last bytes, before any zip directory is loaded (a hostile one may list millions)."""
-    with path.open("rb") as handle:
-        size = handle.seek(0, 2)
-        handle.seek(max(0, size - 22 - 65_535))
-        tail = handle.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or at + 22 > len(tail):
-        return None
-    return int.from_bytes(tail[at + 10 : at + 12], "little")
+_LIMITS = ZipLimits(MAX_WORKBOOK_BYTES, MAX_PARTS, MAX_UNPACKED, MAX_PART_XML, MAX_RATIO)
 
 
 def _safe(path: Path) -> Diagnostic | None:
     """Why the workbook is not opened (None: it may be): every limit here is checked before
-    any of its XML is parsed."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        return _bad(path, exc.strerror or type(exc).__name__, exc.strerror or type(exc).__name__)
-    if not stat.S_ISREG(info.st_mode):
-        return _bad(path, "不是普通文件", "not a regular file")
-    if info.st_size > MAX_WORKBOOK_BYTES:
-        return diag("F003", None, path=str(path), size=str(info.st_size), limit=str(MAX_WORKBOOK_BYTES))
-    if not zipfile.is_zipfile(path):
-        return _bad(path, "不是 Excel 工作簿（.xlsx）", "not an Excel workbook (.xlsx)")
-    entries = _entries(path)
-    if entries is None or entries > MAX_PARTS:
-        return _bad(path, f"包含的文件过多（上限 {MAX_PARTS} 个）", f"too many files inside (limit {MAX_PARTS})")
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-    unpacked = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if len(infos) > MAX_PARTS or unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
-        return _bad(
-            path,
-            f"解压后过大（疑似压缩炸弹；上限 {MAX_UNPACKED // _MIB} MiB，压缩比 {MAX_RATIO}）",
-            f"too large unpacked (a zip bomb?; limit {MAX_UNPACKED // _MIB} MiB, ratio {MAX_RATIO})",
-        )
-    for i in infos:
-        if i.filename.endswith((".xml", ".rels")) and i.file_size > MAX_PART_XML:
-            return diag("F003", None, path=f"{path}:{i.filename}", size=str(i.file_size), limit=str(MAX_PART_XML))
-    return None
+    any of its XML is parsed (see baobiao.zipsafe)."""
+    refused = zip_refusal(path, _LIMITS, "Excel 工作簿（.xlsx）", "an Excel workbook (.xlsx)")
+    if refused is None:
+        return None
+    if refused.size is not None:
+        return diag("F003", None, path=refused.where, size=str(refused.size), limit=str(refused.limit))
+    return _bad(path, refused.zh, refused.en)
 
 
 def _coordinate(row: int, col: int) -> str:
@@ -157,59 +127,9 @@ class _Sheet:
         return sorted(pos for pos in self.by_label.get(bare(label), ()) if pos[0] > below)
 
 
-MAX_XML_DEPTH = 32  # elements nested in a part (a sheet needs 5)
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _RELATIONSHIP_ID = "}id"  # r:id, in the transitional or the strict namespace
-
-
-class _Unreadable(Exception):
-    """A part that cannot be read as a workbook's: ``zh``/``en`` say why."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-
-@functools.lru_cache(maxsize=256)
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _stream(z: zipfile.ZipFile, name: str, keep: str = "") -> Iterator[tuple[str, Element, Element | None]]:
-    """A part's elements as (event, element, parent), ``start`` and ``end``, each element
-    dropped from the tree once it ended, except inside a ``keep`` element (whose content is
-    read when it ends): memory stays that of the open elements, whatever the part holds."""
-    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
-
-    stack: list[Element] = []
-    kept = 0
-    with z.open(name) as handle:
-        for event, elem in iterparse(handle, events=("start", "end")):
-            if event == "start":
-                parent = stack[-1] if stack else None
-                stack.append(elem)
-                if len(stack) > MAX_XML_DEPTH:
-                    raise _Unreadable(f"{name} 嵌套过深", f"{name} is nested too deeply")
-                if keep and _local(elem.tag) == keep:
-                    kept += 1
-                yield event, elem, parent
-                continue
-            stack.pop()
-            parent = stack[-1] if stack else None
-            yield event, elem, parent
-            if keep and _local(elem.tag) == keep:
-                kept -= 1
-            if parent is not None and not kept:
-                parent.remove(elem)
-
-
-def _has(z: zipfile.ZipFile, name: str) -> bool:
-    try:
-        z.getinfo(name)
-    except KeyError:
-        return False
-    return True
 
 
 def _text_of(elem: Element) -> str:
