@@ -1437,7 +1437,262 @@ _ALL = [
         },
     ),
     # -- audit: reading published documents, HTML, Word, PDF, text (A001-A099) -------------------
+    _c(
+        "A001",
+        "document-unreadable",
+        E,
+        {"zh": "无法读取 {path}：{problem}", "en": "cannot read {path}: {problem}"},
+        {
+            "zh": "用浏览器、Word/WPS 或 PDF 阅读器打开看看；能打开的，另存一份（网页存为 .html，Word 文档存为 .docx）再核对。",
+            "en": "open it in a browser, Word/WPS or a PDF reader; if it opens, save a copy (a page as .html, a Word "
+            "document as .docx) and check that.",
+        },
+        {
+            "zh": "文件不存在、没有读取权限、不是普通文件（文件夹、设备、管道），或者内容已损坏、不是它的扩展名所说的格式，"
+            "都在此报告；这个文件中没有读到任何内容。",
+            "en": "A file that does not exist, cannot be read, is not a regular file (a folder, a device, a pipe), or "
+            "whose content is damaged or not what its extension says is reported here; nothing of it was read.",
+        },
+    ),
+    _c(
+        "A002",
+        "document-kind-unsupported",
+        E,
+        {"zh": "{path} 是{kind}，不能读取", "en": "{path} is {kind}, which cannot be read"},
+        {
+            "zh": "能读取的有：网页（.html、.htm）、Word 文档（.docx）、有文字的 PDF 和文本文件（.txt）。"
+            "旧版 Word 文档（.doc）和 WPS 文档（.wps）请用 Word 或 WPS 打开，另存为 .docx 后再核对。",
+            "en": "readable are web pages (.html, .htm), Word documents (.docx), PDFs with text and text files (.txt). "
+            "Open an old Word document (.doc) or a WPS document (.wps) in Word or WPS and save it as .docx.",
+        },
+        {
+            "zh": "按扩展名和文件开头的内容判断文件类型；旧版二进制格式（.doc、.wps、.xls）和其他类型不读取。",
+            "en": "The kind is told from the extension and the first bytes; the old binary formats (.doc, .wps, .xls) "
+            "and other kinds are not read.",
+        },
+    ),
+    _c(
+        "A003",
+        "document-too-large",
+        E,
+        {"zh": "{path} 超过读取上限，未读取：{what}", "en": "{path} is over a limit and was not read: {what}"},
+        {
+            "zh": "年度报告的文件通常只有几百 KB 到几 MB；请确认选对了文件。",
+            "en": "an annual report is usually a few hundred KB to a few MB; check that this is the right file.",
+        },
+        {
+            "zh": "为了在有限的时间和内存内读完，文件大小、解压后大小、对象个数等在读取之前先检查，超过上限的不读取。"
+            "各类文件的上限见 baobiao.audit.readers 的说明。",
+            "en": "So that reading ends in bounded time and memory, the file's size, its size unpacked, its number of "
+            "objects and so on are checked before it is read; a file over a limit is not read. The limits of each "
+            "kind are listed in baobiao.audit.readers.",
+        },
+    ),
+    _c(
+        "A004",
+        "document-partly-read",
+        W,
+        {"zh": "{path} 只读取了一部分：{what}", "en": "only part of {path} was read: {what}"},
+        {
+            "zh": "核对只涉及已读取的部分；未读取部分中的表格和数字请人工核对。",
+            "en": "the check covers the part that was read; check the tables and figures of the rest by hand.",
+        },
+        {
+            "zh": "页数、用时、嵌套层数、表格大小等达到上限，或者个别页面、部件损坏、只有图像时，读取其余部分并在此说明哪些内容没有读到。",
+            "en": "When a limit is reached (pages, time, nesting, table size), or a page or part is damaged or only an "
+            "image, the rest is read and this says what was not.",
+        },
+    ),
+    _c(
+        "A005",
+        "scanned-pdf",
+        E,
+        {
+            "zh": "{path} 是扫描件：{pages} 页都只有图像，没有可读取的文字",
+            "en": "{path} is a scanned document: its {pages} page(s) hold images and no text to read",
+        },
+        {
+            "zh": "本工具不做文字识别（OCR）。请取得原始的 Word 文档、网页或能复制文字的 PDF；"
+            "也可以先用 OCR 软件转成文字，核对转出的文档（转出的数字要人工核对）。",
+            "en": "baobiao does no OCR. Get the original Word document, the web page or a PDF whose text can be "
+            "copied; or convert it with OCR software and check the result (check its figures by hand).",
+        },
+        {
+            "zh": "扫描件的 PDF 每页只是一张图片，没有文字层，读不出文字和表格。",
+            "en": "A scanned PDF holds one picture a page and no text layer: no text or table can be read from it.",
+        },
+    ),
+    _c(
+        "A006",
+        "document-empty",
+        E,
+        {"zh": "{path} 中没有读到任何文字或表格", "en": "no text or table was found in {path}"},
+        {
+            "zh": "确认文件不是空白的；有的网页的正文由脚本加载，另存网页时得不到正文，"
+            "可以在浏览器中复制正文另存为 .txt 再核对。",
+            "en": "check that the file is not blank; some web pages load their text by script, so a saved page has "
+            "none: copy the text in the browser into a .txt file and check that.",
+        },
+        {
+            "zh": "文件能打开，但其中没有文字段落，也没有表格。",
+            "en": "The file opens, but holds no paragraph of text and no table.",
+        },
+    ),
+    _c(
+        "A007",
+        "encoding-guessed",
+        W,
+        {
+            "zh": "{path} 的文字编码不能确定，按 {encoding} 读取，有 {count} 处字节无法识别（显示为 �）",
+            "en": "the text encoding of {path} is uncertain: read as {encoding}, {count} undecodable byte sequence(s) "
+            "shown as �",
+        },
+        {
+            "zh": "用记事本或浏览器把它另存为 UTF-8 编码后再核对；无法识别之处的文字和数字请人工核对。",
+            "en": "save it as UTF-8 (Notepad, a browser) and check again; check the text and figures around the "
+            "undecodable bytes by hand.",
+        },
+        {
+            "zh": "网页和文本文件依次按声明的编码、UTF-8、GB18030（包括 GBK、GB2312）读取；"
+            "都不完全相符时，按无法识别之处最少的一种读取并在此说明。",
+            "en": "Web pages and text files are read in the declared encoding, else UTF-8, else GB18030 (which covers "
+            "GBK and GB2312); when none fits entirely, the one with fewest undecodable bytes is used and said here.",
+        },
+    ),
+    _c(
+        "A008",
+        "kind-mismatch",
+        W,
+        {
+            "zh": "{path} 的扩展名是 {suffix}，内容却是{kind}，已按{kind}读取",
+            "en": "{path} has the extension {suffix} but holds {kind}: read as such",
+        },
+        {
+            "zh": "把扩展名改为 {right}，别的软件才能正确打开它。",
+            "en": "rename it to {right} so that other programs open it correctly.",
+        },
+        {
+            "zh": "网站上下载的“.doc”文件常常其实是网页或 .docx 文档；按文件开头的内容判断它是什么，照此读取。",
+            "en": "A '.doc' downloaded from a website is often a web page or a .docx document; the first bytes tell "
+            "what it is, and it is read as that.",
+        },
+    ),
     # -- audit: finding the form's tables and text in a document (A100-A199) ----------------------
+    _c(
+        "A101",
+        "audit-table-not-found",
+        E,
+        {"zh": "文档中没有找到“{table}”", "en": "'{table}' was not found in the document"},
+        {
+            "zh": "请核对原文是否印有这张表。印了的话，它的表头和栏目名称与表式相差太多，请在读出的数据文件里补上它的数值。",
+            "en": "check whether the report prints this table; if it does, its headings differ too much from the form: "
+            "add its values to the data file that was written.",
+        },
+        {
+            "zh": "baobiao 按栏目名称（行名、表头）和表格前的标题在文档中寻找表式的每张表，不按表格的位置。"
+            "一行一栏都对不上时报告本错误；核对时这张表的各栏按空白处理。",
+            "en": "baobiao finds each table of the form in a document by its printed labels (row labels, column "
+            "headings) and the heading above it, not by its position. When no row or column fits, this error is "
+            "reported, and the table's cells are blank for the check.",
+        },
+    ),
+    _c(
+        "A102",
+        "audit-not-placed",
+        W,
+        {
+            "zh": "{where}的{what}“{text}”对不上表式中的栏目，没有读取",
+            "en": "the {what} '{text}' ({where}) fits nothing in the form and was not read",
+        },
+        {
+            "zh": "如果它是表式中的数据，请把它的值按正确的栏目名称写进读出的数据文件。",
+            "en": "if it is data of the form, write its value into the data file under the right label.",
+        },
+        {
+            "zh": "文档里的表格、行、栏目和单元格按名称对应到表式；名称对不上（也不是错别字、繁体字、旧表式的名称、"
+            "印短的名称或小计）的不予读取，并在这里逐一列出，不会悄悄丢掉。与表式无关的表格只作提示。",
+            "en": "Tables, rows, columns and cells of a document are matched to the form by their labels; what fits "
+            "nothing (not even as a typo, traditional script, an earlier form's label, a shortened label or a "
+            "subtotal) is not read and is listed here, never dropped silently. A table unrelated to the form is a note.",
+        },
+    ),
+    _c(
+        "A103",
+        "audit-read-twice",
+        W,
+        {
+            "zh": "“{cell}”在文档中出现了两次：{first}是“{text}”，{second}是“{other}”；按前者读取",
+            "en": "'{cell}' is printed twice: '{text}' ({first}) and '{other}' ({second}); the first is read",
+        },
+        {
+            "zh": "请核对原文哪一个是正确的，需要时在数据文件中改正。",
+            "en": "check which one the report means, and correct the data file if needed.",
+        },
+        {
+            "zh": "表格跨页重复印了一行，或同一张表印了两次，且两处的数不同。两处相同时不报告。",
+            "en": "A row was printed again after a page break, or a table twice, with different figures; when both "
+            "agree nothing is reported.",
+        },
+    ),
+    _c(
+        "A104",
+        "audit-form-by-labels",
+        W,
+        {
+            "zh": "报告是 {year} 年度的，按年度应使用 {expected}，但表格按 {form} 的格式印制（{why}），已按 {form} 读取",
+            "en": "the report is for {year}, whose form is {expected}, but its tables are printed in the "
+            "{form} layout ({why}); read as {form}",
+        },
+        {
+            "zh": "请核对报告使用的格式；要按另一表式审查，用 baobiao audit --form 指定（如 --form gov-disclosure-2021）。",
+            "en": "check which format the report uses; to audit it against another form, name it with baobiao audit "
+            "--form (e.g. --form gov-disclosure-2021).",
+        },
+        {
+            "zh": "表式一般按报告年度选择（2021 年起用 2021 年格式，2019、2020 年用 2019 年格式，更早的用 2017 年统计表），"
+            "但有的报告用了另一年度的格式。表格的栏目名称明显更符合另一表式时，按栏目名称选择，并给出本警告。",
+            "en": "The form usually follows the report's year (2021 on: the 2021 form; 2019-2020: the 2019 form; "
+            "earlier: the 2017 table), but some reports use another year's layout. When the tables' labels clearly "
+            "fit another form, that form is used, with this warning.",
+        },
+    ),
+    _c(
+        "A105",
+        "audit-meta-not-found",
+        W,
+        {"zh": "没有从标题中找到{field}", "en": "no {field} found in the title"},
+        {
+            "zh": "请在读出的数据文件的 meta 中填写{field}。",
+            "en": "fill in the {field} in the data file's meta.",
+        },
+        {
+            "zh": "机关名称和年度从报告标题（如“某某县市场监督管理局2021年政府信息公开工作年度报告”）和开头几段读取；"
+            "没有找到年度时，按表格的栏目名称选择表式。",
+            "en": "The agency and the year are read from the report's title (e.g. 某某县市场监督管理局2021年政府信息公开"
+            "工作年度报告) and first paragraphs; without a year, the form is chosen by the tables' labels.",
+        },
+    ),
+    # -- audit: folders of reports (A200-A299) ------------------------------------------------------
+    _c(
+        "A201",
+        "text-repeats-last-year",
+        N,
+        {
+            "zh": "正文约 {share}% 与 {year} 年的报告相同（{previous}）",
+            "en": "about {share}% of the text repeats the {year} report ({previous})",
+        },
+        {
+            "zh": "对照上年报告，看本年的工作情况是否照抄了上年的文字。",
+            "en": "compare with last year's report: has this year's account been copied from it?",
+        },
+        {
+            "zh": "同一机关相邻两年的报告都在所审查的文件中时，逐段比较正文（数字不计）：与上年某段几乎相同的段落所占的比例"
+            "超过一半时给出本说明。审查者常据此发现照抄上年的报告。",
+            "en": "When reports of the same agency for consecutive years are audited together, their paragraphs are "
+            "compared (figures aside): when more than half of this year's text is in paragraphs nearly identical to "
+            "last year's, this note says so. Reviewers look for reports copied from the year before.",
+        },
+    ),
     # -- render ---------------------------------------------------------------------------------
     _c(
         "R501",

@@ -14,6 +14,11 @@ placeholders are read by a small grammar of baobiao's own and evaluated with Dec
 No statements, loops, attributes, calls or strings: nothing in a data file runs, and every
 placeholder is bounded (:data:`MAX_PLACEHOLDER` characters, :data:`MAX_DEPTH` parentheses,
 :data:`MAX_PLACEHOLDERS` per paragraph), so reading one costs time linear in its length.
+
+A backslash keeps the next brace or backslash literal: ``\\{{ x \\}}`` is printed ``{{ x }}``
+and ``\\\\`` is one backslash (any other backslash is printed as it is). :func:`literal`
+escapes a text so that it reads back as itself: a published report's own words never become a
+figure.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ MAX_PLACES = 6
 
 _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
 _STATEMENT = re.compile(r"\{%|\{#")
+_ESCAPE = re.compile(r"\\([\\{}])")  # split() gives: text, escaped character, text, ...
+_TO_ESCAPE = re.compile(r"([\\{}])")
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([^\W\d]\w*)|(.))", re.S)
 
 
@@ -211,34 +218,53 @@ def _fill(inner: str, names: Mapping[str, Any]) -> str:
     return shown
 
 
+def literal(text: str) -> str:
+    """``text`` escaped so that a paragraph reads it back as itself, never as a figure."""
+    return _TO_ESCAPE.sub(r"\\\1", text)
+
+
 def render_para(para: Para, names: Mapping[str, Any]) -> tuple[str, list[Diagnostic]]:
     """The paragraph with its figures filled in; on a problem the text as written and a
     diagnostic at the paragraph."""
-    if "{" not in para.text:
+    if "{" not in para.text and "\\" not in para.text:
         return para.text, []
+    chunks = _ESCAPE.split(para.text)  # even: text with figures; odd: a character escaped
     try:
-        if _STATEMENT.search(para.text):
+        if any(_STATEMENT.search(chunk) for chunk in chunks[::2]):
             raise _Problem("R503")
         pieces: list[str] = []
-        last = 0
-        for n, m in enumerate(_PLACEHOLDER.finditer(para.text)):
-            if n >= MAX_PLACEHOLDERS:
-                raise _syntax(f"一段中的 {{{{ }}}} 超过 {MAX_PLACEHOLDERS} 个", f"over {MAX_PLACEHOLDERS} placeholders")
-            pieces.append(para.text[last : m.start()])
-            try:
-                pieces.append(_fill(m.group(1), names))
-            except _Blank:
-                pieces.append("")
-            last = m.end()
-        rest = para.text[last:]
-        if "{{" in rest or "}}" in rest:
-            raise _syntax("{{ 与 }} 不成对", "{{ and }} do not pair up")
-        pieces.append(rest)
+        count = 0
+        for n, chunk in enumerate(chunks):
+            if n % 2:
+                pieces.append(chunk)
+            else:
+                count = _fill_chunk(chunk, names, pieces, count)
         return "".join(pieces), []
     except _Problem as problem:
         return para.text, [_diagnostic(problem, para, names)]
     except InvalidOperation:
         return para.text, [_diagnostic(_syntax("数字超出范围", "a number out of range"), para, names)]
+
+
+def _fill_chunk(text: str, names: Mapping[str, Any], pieces: list[str], count: int) -> int:
+    """``text`` (no escapes in it) with its figures filled in, appended to ``pieces``; returns
+    the placeholders read so far."""
+    last = 0
+    for m in _PLACEHOLDER.finditer(text):
+        if count >= MAX_PLACEHOLDERS:
+            raise _syntax(f"一段中的 {{{{ }}}} 超过 {MAX_PLACEHOLDERS} 个", f"over {MAX_PLACEHOLDERS} placeholders")
+        count += 1
+        pieces.append(text[last : m.start()])
+        try:
+            pieces.append(_fill(m.group(1), names))
+        except _Blank:
+            pieces.append("")
+        last = m.end()
+    rest = text[last:]
+    if "{{" in rest or "}}" in rest:
+        raise _syntax("{{ 与 }} 不成对", "{{ and }} do not pair up")
+    pieces.append(rest)
+    return count
 
 
 def _diagnostic(problem: _Problem, para: Para, names: Mapping[str, Any]) -> Diagnostic:
