@@ -359,6 +359,8 @@ def test_money_with_a_unit_written_in_quotes_the_text(form2017: Form, tmp_path: 
     assert "251000元" in message(d, "zh")
     assert "251000元" in message(d, "en")
     assert "万元" in hint(d, "zh")  # the item's own unit
+    assert d.severity is Severity.ERROR and result.instance is not None
+    assert result.instance.values["funding"].number is None  # another unit: never converted on a guess
     assert result.checked is not None  # the rest of the file is still checked
 
 
@@ -369,6 +371,8 @@ def test_count_with_its_own_unit_suggests_the_bare_number(form2017: Form, tmp_pa
     d = result.report.diagnostics[0]
     assert "50人次" in message(d, "zh")
     assert "50" in hint(d, "en")
+    assert d.severity is Severity.WARNING  # the cell's own unit, as published reports print it: read
+    assert result.instance is not None and result.instance.values["trainees"].number == Decimal(50)
 
 
 def test_text_that_is_not_a_number(form2017: Form, tmp_path: Path) -> None:

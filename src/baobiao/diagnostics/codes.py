@@ -889,8 +889,11 @@ _ALL = [
             "en": "write only the number {number}; this item's unit, {unit}, is printed on the form.",
         },
         {
-            "zh": "单位由表式规定，数值栏只填数字。注意换算：本栏可能不是以该单位计。",
-            "en": "The form fixes the unit; cells hold numbers only. Mind conversions.",
+            "zh": "单位由表式规定，数值栏只填数字。写的正是本栏的单位（“23件”写在以件计的栏里）时，按数字读入并给出警告；"
+            "写的是别的单位（“251000元”写在以万元计的栏里）时是错误，不予读入：换算与否要由填表人决定。",
+            "en": "The form fixes the unit; cells hold numbers only. A number followed by the cell's own unit (23件 in a "
+            "cell counted in 件) is read as the number, with a warning; another unit (251000元 in a cell in 万元) is an "
+            "error and the value is not read: whether and how to convert is the writer's decision.",
         },
     ),
     _c(

@@ -39,7 +39,7 @@ from baobiao.instance.check import check_some, failure_severity
 from baobiao.instance.keys import KeyIndex
 from baobiao.instance.load import CellValue, Instance, value_problem
 from baobiao.instance.scan import OTHER, SPARE, layout_bytes
-from baobiao.instance.values import MAX_INTEGER_DIGITS, ValueKind, parse_value
+from baobiao.instance.values import MAX_INTEGER_DIGITS, ValueKind, cell_number, parse_value
 from baobiao.model import Form, Rule, semantics
 
 BLOCK = 4 << 20  # bytes of CSV a worker reads and checks at a time
@@ -892,11 +892,13 @@ class _Lines:
             closer[chosen] = (places > self.matrix.decimals[cells[chosen]]) | (numbers[chosen] < 0)
         for row, raw in zip(rows[~decimal].tolist(), texts.filter(pa.array(~decimal)).to_pylist(), strict=True):
             parsed = parse_value(_text(raw))
-            if parsed.kind is ValueKind.NUMBER and parsed.number is not None:
-                numbers[row], has[row] = float(parsed.number), True
-                closer[row] = parsed.number < 0 or parsed.number != parsed.number.to_integral_value()
-                continue
             item = self.owner.form.item(self.matrix.ids[cells[row]])
+            number = cell_number(parsed, item.unit)
+            if number is not None:
+                numbers[row], has[row] = float(number), True
+                closer[row] = number < 0 or number != number.to_integral_value()
+                if parsed.kind is ValueKind.NUMBER:
+                    continue
             problem = value_problem(item, _text(raw), parsed, data_path=self.where(row))
             if problem is not None:
                 self.line_problems.setdefault(row, []).append(problem)
@@ -996,8 +998,7 @@ class _Lines:
                 if c not in needed or ids[c] in values:  # a cell given twice: the first value counts
                     continue
                 text = written(k)
-                parsed = parse_value(text)
-                number = parsed.number if parsed.kind is ValueKind.NUMBER else None
+                number = cell_number(parse_value(text), form.item(ids[c]).unit)
                 values[ids[c]] = CellValue(ids[c], number, text, f"{file}:{line_of[k]}", None)
             instance = Instance(file, MappingProxyType({"agency": name}), None, MappingProxyType(values))
             return list(check_some(form, instance, rules, [ids[c] for c in look]))

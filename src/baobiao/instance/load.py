@@ -17,7 +17,7 @@ from baobiao.diagnostics.core import Diagnostic, Related, Severity, diag
 from baobiao.instance.keys import KeyIndex, Resolution, Slip
 from baobiao.instance.meta import resolve_meta
 from baobiao.instance.narrative import Narrative, NarrativeLoader
-from baobiao.instance.values import Parsed, ValueKind, parse_value
+from baobiao.instance.values import Parsed, ValueKind, cell_number, parse_value
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.labels import bare
 from baobiao.model import Form, Item, RuleKind, all_entries, value_entries
@@ -398,7 +398,7 @@ class _Loader:
         problem = value_problem(self.form.item(cells[0]), text, parsed, value.span)
         if problem is not None:
             self.report(problem)
-        number = parsed.number if parsed.kind is ValueKind.NUMBER else None
+        number = cell_number(parsed, self.form.item(cells[0]).unit)
         self.groups.append(GroupValue(heading, label, cells, number, text, path, value.span, columns))
 
     def _settle_groups(self) -> None:
@@ -444,7 +444,7 @@ class _Loader:
         problem = value_problem(self.form.item(item_id), text, parsed, value.span)
         if problem is not None:
             self.report(problem)
-        number = parsed.number if parsed.kind is ValueKind.NUMBER else None
+        number = cell_number(parsed, self.form.item(item_id).unit)
         self.values[item_id] = CellValue(item_id, number, text, path, value.span)
 
 
@@ -455,9 +455,16 @@ def value_problem(
     those); the same for every kind of data file."""
     if parsed.kind is ValueKind.WITH_UNIT:
         unit = item.unit or ""
-        if parsed.unit == item.unit:
+        if parsed.unit == item.unit:  # read as the number (values.cell_number): a warning
             return diag(
-                "D314", span, label=item.label, text=text, unit=unit, number=str(parsed.number), data_path=data_path
+                "D314",
+                span,
+                severity=Severity.WARNING,
+                label=item.label,
+                text=text,
+                unit=unit,
+                number=str(parsed.number),
+                data_path=data_path,
             )
         return diag(
             "D314",

@@ -77,6 +77,15 @@ def parse_value(text: str) -> Parsed:
     return Parsed(ValueKind.NUMBER, Decimal(clean.replace(",", "")))
 
 
+def cell_number(parsed: Parsed, unit: str | None) -> Decimal | None:
+    """The number a cell holds: a number, or a number followed by the cell's own unit ("23件"
+    in a cell counted in 件, as published reports often print them); None for anything else (a
+    number in another unit is not converted on a guess)."""
+    if parsed.kind is ValueKind.NUMBER or (parsed.kind is ValueKind.WITH_UNIT and unit and parsed.unit == unit):
+        return parsed.number
+    return None
+
+
 def parse_float(value: float) -> tuple[Parsed, str]:
     """A number a workbook stores as a binary float, under the same limits as typed text (1e300
     is too large, not a 301-digit count), rounded to Excel's 15 significant digits; with the

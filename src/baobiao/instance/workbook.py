@@ -35,6 +35,7 @@ from baobiao.instance.values import (
     MAX_TEXT_FINDINGS,
     Parsed,
     ValueKind,
+    cell_number,
     checked_text,
     parse_float,
     parse_value,
@@ -418,7 +419,7 @@ def load_workbook_instance(
         problem = value_problem(form.item(cell_id), text, parsed, data_path=where)
         if problem is not None:
             problems.append(problem)
-        number = parsed.number if parsed.kind is ValueKind.NUMBER else None
+        number = cell_number(parsed, form.item(cell_id).unit)
         values[cell_id] = CellValue(cell_id, number, text, where, None)
 
     for table in form.tables:
