@@ -178,10 +178,17 @@ def _spec_or_exit(spec: str, fmt: str, lang: str) -> SpecResult:
 
 
 def _data_files(paths: Sequence[str]) -> Iterator[Path]:
+    return _files_of(paths, DATA_SUFFIXES)
+
+
+def _files_of(paths: Sequence[str], suffixes: Iterable[str]) -> Iterator[Path]:
+    """The files named, and those in the folders named (recursively) whose suffix is one of
+    ``suffixes`` (in any case: .PDF, .Html), in order."""
+    wanted = {s.lower() for s in suffixes}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in DATA_SUFFIXES)
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in wanted and p.is_file())
         else:
             yield path
 
@@ -325,6 +332,96 @@ def check(
         click.echo(render_summary(reports, lang), err=True)
     unreadable = any(d.code.startswith("F") for r in reports for d in r.diagnostics)
     if unreadable:
+        raise SystemExit(EXIT_USAGE)
+    raise SystemExit(EXIT_FINDINGS if any(r.errors for r in reports) else EXIT_OK)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--form",
+    "form_ref",
+    help="The form every report is in (a built-in name or a spec file); by default each report's form is "
+    "chosen from its year and the labels of its tables.",
+)
+@click.option(
+    "--extract",
+    "extract_dir",
+    type=click.Path(file_okay=False),
+    help="Write each report's values and text as a data file (DIR/<report>.yaml), each value with a comment "
+    "saying where it was read; correct a misread value there and run `baobiao check` on the file.",
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False),
+    help="Write a summary workbook (.xlsx): one row per report, and every finding with a link to its report.",
+)
+@click.option(
+    "--max-findings",
+    "max_findings",
+    type=click.IntRange(1, None),
+    help="Show at most N findings per report (errors first); the summary still counts them all.",
+)
+@_FORMAT
+@_LANG
+def audit(
+    files: tuple[str, ...],
+    form_ref: str | None,
+    extract_dir: str | None,
+    summary: str | None,
+    max_findings: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Audit published reports: HTML pages, Word files (.docx), PDFs with a text layer and
+    .txt files, or folders of them. Each report's tables are found by their printed labels
+    and mapped to its form, its text is read, and everything is checked as `check` checks a
+    data file; reports of the same agency for consecutive years are checked together
+    (cross-year rules, and a note when the text repeats last year's).
+
+    Exit status: 0 no errors, 1 errors in a report, 2 usage errors or unreadable files.
+    """
+    from baobiao.audit.readers import SUFFIXES
+    from baobiao.audit.run import audit as run_audit
+    from baobiao.audit.run import extraction_targets
+
+    paths = list(_files_of(files, frozenset(SUFFIXES)))
+    if not paths:
+        click.echo(f"baobiao: {'没有找到报告文件' if lang == 'zh' else 'no report files found'}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    form, spec_sources = None, {}
+    if form_ref is not None:
+        result = _spec_or_exit(form_ref, fmt, lang)
+        form, spec_sources = result.form, dict(result.report.sources)
+    targets = extraction_targets(paths, Path(extract_dir)) if extract_dir is not None else {}
+    inputs = Inputs.of(paths)
+    if extract_dir is not None:
+        problem = refusal(Path(extract_dir), inputs, folder=True)
+        if problem is not None:
+            _emit([Report(extract_dir, (problem,))], fmt, lang)
+            raise SystemExit(EXIT_USAGE)
+        try:
+            Path(extract_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _emit([Report(extract_dir, (failure(Path(extract_dir), exc),))], fmt, lang)
+            raise SystemExit(EXIT_USAGE) from None
+    _refuse([*targets.values(), *([Path(summary)] if summary else [])], inputs, fmt, lang)
+    with click.progressbar(paths, label="审查" if lang == "zh" else "auditing", file=sys.stderr) as bar:
+        audited = run_audit(paths, form, spec_sources, targets, progress=lambda items: bar)
+    for item in audited:
+        target = targets.get(item.read.path)
+        if target is not None and item.read.source is not None:
+            _write(target, item.read.source.text.encode("utf-8"), fmt, lang)
+    reports = [item.report for item in audited]
+    if summary is not None:
+        from baobiao.audit.summary import summary_workbook
+
+        _write(Path(summary), summary_workbook(audited, lang), fmt, lang)
+    shown = reports if max_findings is None else [_first(r, max_findings) for r in reports]
+    _emit(shown, fmt, lang)
+    if fmt != "json":
+        click.echo(render_summary(reports, lang), err=True)
+    if any(d.code.startswith(("F", "A0")) and d.severity is Severity.ERROR for r in reports for d in r.diagnostics):
         raise SystemExit(EXIT_USAGE)
     raise SystemExit(EXIT_FINDINGS if any(r.errors for r in reports) else EXIT_OK)
 

@@ -6,7 +6,7 @@ all its problems; the pipeline stops between stages when a stage had errors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -180,10 +180,25 @@ def check_data(
 ) -> DataResult:
     """Read, load and check one data file; ``previous`` is last year's data, loaded. A problem
     with one key or one value is a finding about it: everything that loaded is still checked."""
-    name = str(path)
     instance, problems, source = load_data(form, path, options)
     if source is None:
-        return DataResult(None, None, Report(name, tuple(problems)))
+        return DataResult(None, None, Report(str(path), tuple(problems)))
+    return check_loaded(form, instance, problems, source, spec_sources, previous, options, name=str(path))
+
+
+def check_loaded(
+    form: Form,
+    instance: Instance | None,
+    problems: Sequence[Diagnostic],
+    source: Source,
+    spec_sources: Mapping[str, Source],
+    previous: Instance | None = None,
+    options: CheckOptions = CheckOptions(),
+    name: str | None = None,
+) -> DataResult:
+    """Check data already loaded from ``source`` (``problems``: those met loading it): the
+    rules, the text, the likely wrong cells. ``name``: the report's name (the source's)."""
+    name = name or source.name
     sources = MappingProxyType({**spec_sources, source.name: source})
     findings: list[Diagnostic] = list(problems)
     checked = None

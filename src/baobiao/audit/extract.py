@@ -167,6 +167,31 @@ def _level(form: Form, document: Document) -> str | None:
     return None
 
 
+_NO_PLACE = r"(?:(?!市(?!场))[^县区旗省])"  # a character of a department's name, not of a place (市场 is one)
+#: agency names whose level they say without doubt (the end of the name, after the place):
+#: a 市人民政府 is not among them, since a city may be 设区的市 or a county-level city
+_LEVEL_BY_NAME: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"街道办事处$"), "街道办事处"),
+    (re.compile(r"(乡|镇)人民政府$"), "乡镇人民政府"),
+    (re.compile(r"(省|自治区|^北京市|^天津市|^上海市|^重庆市)人民政府$"), "省级人民政府"),
+    (re.compile(r"自治州人民政府$"), "自治州人民政府"),
+    (re.compile(r"(县|区|旗|自治县)人民政府$"), "县级人民政府"),
+    (re.compile(rf"(省|自治区){_NO_PLACE}{{1,15}}(厅|局|委员会|委|办公室|中心)$"), "省级政府部门"),
+    (re.compile(rf"(县|区|旗){_NO_PLACE}{{1,15}}(局|委员会|委|办公室|中心|所|处|队)$"), "县级政府部门"),
+)
+
+
+def _level_of_agency(form: Form, agency: str) -> str | None:
+    """The level an agency's name says without doubt (某某县市场监督管理局: 县级政府部门), when
+    the form declares it among its levels; None when the name leaves it open."""
+    levels = next((m.values for m in form.meta_fields if m.name == "level"), ())
+    name = re.sub(r"[\s（）()]", "", agency)
+    for pattern, level in _LEVEL_BY_NAME:
+        if pattern.search(name):
+            return level if level in levels else None
+    return None
+
+
 # -- the form ---------------------------------------------------------------------------------
 
 
@@ -522,6 +547,10 @@ def _meta(document: Document, title: Title, form: Form) -> tuple[dict[str, str],
         problems.append(diag("A105", field="年度", field_en="year", data_path="$.meta.year"))
     meta["form"] = form.id
     level = _level(form, document)
+    if level is None and title.agency:
+        level = _level_of_agency(form, title.agency)
+        if level is not None:
+            problems.append(diag("A106", agency=title.agency, level=level, data_path="$.meta.level"))
     if level is not None:
         meta["level"] = level
     return meta, problems

@@ -1675,6 +1675,29 @@ _ALL = [
             "工作年度报告) and first paragraphs; without a year, the form is chosen by the tables' labels.",
         },
     ),
+    _c(
+        "A106",
+        "audit-level-from-name",
+        N,
+        {
+            "zh": "按机关名称“{agency}”，机关层级读作“{level}”",
+            "en": "the agency level is read as {level} from the agency's name '{agency}'",
+        },
+        {
+            "zh": "报告没有写明机关层级；名称不能确定层级时（如“某某市人民政府”可能是设区的市或县级市）不作推断。",
+            "en": "the report does not state its level; names that leave it open (a 市人民政府 may be a prefecture-level "
+            "or a county-level city) are not guessed.",
+        },
+        {
+            "zh": "只有部分规则取决于机关层级（如只有省级、设区的市级人民政府等可以制定规章）。报告没有写明层级时，"
+            "名称的结尾能确定层级的（某某县市场监督管理局、某某镇人民政府、某某省人民政府）按名称读取并给出本说明，"
+            "这些规则照常核对；不能确定的，这些规则报告为无法检查。",
+            "en": "A few rules depend on the agency's level (only provincial and prefecture-level governments, among "
+            "others, make 规章). When a report does not state its level, a name whose ending decides it (某某县市场监督管理局, "
+            "某某镇人民政府, 某某省人民政府) gives the level, with this note, and those rules are checked; otherwise they "
+            "are reported as not checkable.",
+        },
+    ),
     # -- audit: folders of reports (A200-A299) ------------------------------------------------------
     _c(
         "A201",

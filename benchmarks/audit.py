@@ -1,0 +1,95 @@
+"""How long `baobiao audit` takes on a folder of published reports, as a user runs it (one
+process, cold): N HTML reports of the 2021 form (generated valid instances, each rendered by
+`baobiao render --to html` as an agency would publish it, then given a different agency name
+and year so that no two are alike), and P PDFs made from Word reports by LibreOffice.
+
+    .venv/bin/python benchmarks/audit.py [N] [P]
+
+Prints the time of the whole folder (HTML), per report, and of each PDF audited alone; the
+report files are made before timing and are not counted.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, settings
+
+from baobiao.pipeline import load_spec, render_report
+from baobiao.testing import instance_yaml, valid_instances
+
+BIN = Path(sys.executable).parent / "baobiao"
+FORM = "gov-disclosure-2021"
+
+
+def make_reports(folder: Path, n: int, targets: tuple[str, ...]) -> list[Path]:
+    form = load_spec(FORM).form
+    assert form is not None
+    made: list[Path] = []
+    data = folder / "data"
+    data.mkdir()
+
+    @settings(
+        max_examples=n, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
+    @given(valid_instances(form))
+    def one(instance: object) -> None:
+        k = len(made)
+        text = instance_yaml(form, instance)  # type: ignore[arg-type]
+        text = text.replace("meta:\n", f"meta:\n  agency: 第{k}号县人民政府办公室\n", 1)
+        path = data / f"r{k:04d}.yaml"
+        path.write_text(text, encoding="utf-8")
+        render_report(form, path, {}, targets=targets, out_dir=folder / "reports", draft=True)
+        made.append(path)
+
+    one()
+    return sorted((folder / "reports").iterdir())
+
+
+def timed(*args: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    done = subprocess.run([str(BIN), *args], capture_output=True, check=False)
+    return time.perf_counter() - start, done.returncode
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    p = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "html").mkdir()
+        html = make_reports(folder / "html", n, ("html",))
+        seconds, rc = timed("audit", str(folder / "html" / "reports"), "--format", "short")
+        print(
+            f"{len(html)} HTML reports: {seconds:.1f} s "
+            f"({seconds / max(1, len(html)) * 1000:.0f} ms a report), exit {rc}"
+        )
+        if p and shutil.which("soffice"):
+            (folder / "pdf").mkdir()
+            docx = make_reports(folder / "pdf", p, ("docx",))
+            subprocess.run(
+                [
+                    "soffice",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(folder / "pdf" / "out"),
+                    *map(str, docx),
+                ],
+                capture_output=True,
+                check=True,
+            )
+            times = sorted(
+                timed("audit", str(pdf), "--format", "short")[0] for pdf in (folder / "pdf" / "out").iterdir()
+            )
+            print(f"{len(times)} PDFs, each alone: median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
