@@ -65,6 +65,7 @@ def _workspace(tmp: Path) -> dict[str, Path]:
         "template": ws / "templates" / "data.html",  # named as render's HTML output of data.yaml
         "broken": ws / "fuzz-templates" / "report.txt.j2",  # fails at once: fuzz has something to save
         "plain": ws / "notes.md",  # a regular file that is no input
+        "report": ws / "report.html",  # a published report, for audit
     }
     for key in ("spec2017", "data_txt", "wb_spec"):
         files[key].write_text(spec2017, encoding="utf-8")
@@ -79,6 +80,7 @@ def _workspace(tmp: Path) -> dict[str, Path]:
     files["template"].write_text("<p>not a template, but a file of the template folder</p>\n", encoding="utf-8")
     files["broken"].write_text("{{ no_such_variable }}\n", encoding="utf-8")
     files["plain"].write_text("notes\n", encoding="utf-8")
+    files["report"].write_bytes((EXAMPLES.parent / "tests" / "data" / "published" / "city-office-2021.html").read_bytes())
     os.mkfifo(ws / "fifo.xlsx")
     (ws / "null.xlsx").symlink_to("/dev/null")
     (ws / "stdout.xlsx").symlink_to("/dev/stdout")
@@ -155,6 +157,7 @@ def _commands(f: dict[str, Path]) -> list[Command]:
             lambda t: ["migrate", str(f["base2019"]), str(f["form2021"]), str(f["old2019"]), "-o", t],
             (f["base2019"], f["form2021"], f["old2019"]),
         ),
+        Command("audit", lambda t: ["audit", str(f["report"]), "--summary", t], (f["report"],)),
         Command(
             "fuzz",
             lambda t: [

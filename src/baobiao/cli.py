@@ -347,13 +347,13 @@ def check(
 @click.option(
     "--extract",
     "extract_dir",
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     help="Write each report's values and text as a data file (DIR/<report>.yaml), each value with a comment "
     "saying where it was read; correct a misread value there and run `baobiao check` on the file.",
 )
 @click.option(
     "--summary",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Write a summary workbook (.xlsx): one row per report, and every finding with a link to its report.",
 )
 @click.option(
