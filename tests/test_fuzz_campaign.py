@@ -1,5 +1,5 @@
 """A bounded run of the standing fuzz campaign (baobiao.testing.mutate): mutants of every input
-kind — specs, YAML data files, workbooks, CSV batches, templates — each in a worker process
+kind — specs, YAML data files, workbooks, CSV batches, templates, published reports — each in a worker process
 under a memory limit and a time budget. Every one must end in diagnostics: no exception, none
 over the budget. Long campaigns: benchmarks/fuzz_campaign.py (figures in benchmarks/README.md).
 Every failure a campaign finds becomes a case in tests/test_fuzz_regressions.py."""

@@ -1,5 +1,6 @@
 """Mutation fuzzing of every input kind baobiao reads: specs, YAML data files, workbooks, CSV
-batches and report templates. Each mutant is run through the same entry point a user's file
+batches, report templates and published reports (HTML pages and Word files, as `audit` reads
+them). Each mutant is run through the same entry point a user's file
 goes through; anything but diagnostics (an exception, a run over the time budget, memory
 exhausted under the caller's limit) is a failure to fix.
 
@@ -265,6 +266,96 @@ def mutate_workbook(rng: random.Random) -> bytes:
     return out.getvalue()
 
 
+HTML_TOKENS = [
+    '<td rowspan="0">',
+    '<td colspan="99999">',
+    '<td rowspan="-3" colspan="2;">',
+    "<table><tr><td><table><tr><td>",
+    "</table>",
+    "<tr>",
+    "<br>" * 50,
+    "&nbsp;" * 20,
+    '<meta charset="gbk">',
+    '<meta charset="big5">',
+    "<!--",
+    "<![CDATA[",
+    "<div>" * 3000,
+    "<script>alert(1)</script>",
+    "<td>１２３</td><td>12²</td><td>—</td>",
+]
+DOCX_TOKENS = [
+    '<w:gridSpan w:val="9999"/>',
+    '<w:gridSpan w:val="-1"/>',
+    "<w:vMerge/>",
+    '<w:vMerge w:val="restart"/>',
+    "<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>",
+    "<w:tc>",
+    "</w:tr>",
+    '<!DOCTYPE x [<!ENTITY a "aaaa">]>',
+    "&a;",
+    "<w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent>",
+]
+
+
+@cache
+def seed_documents() -> tuple[str, bytes]:
+    """The bundled 2021 example as `render` publishes it: its HTML page and its Word file."""
+    from baobiao.pipeline import render_report
+
+    with tempfile.TemporaryDirectory(prefix="baobiao-seed-") as folder:
+        out = Path(folder)
+        render_report(
+            form_2021(), ROOT / "examples" / "county-dept-2021.yaml", {}, targets=("html", "docx"), out_dir=out
+        )
+        return (out / "county-dept-2021.html").read_text(encoding="utf-8"), (out / "county-dept-2021.docx").read_bytes()
+
+
+def _markup_mutant(rng: random.Random, text: str, tokens: list[str]) -> str:
+    """Markup with tags spliced in, cut, duplicated or dropped at random places, and hostile
+    text put into its text."""
+    for _ in range(rng.randint(1, 6)):
+        i = rng.randrange(len(text) + 1)
+        how = rng.randrange(5)
+        if how == 0:
+            text = text[:i] + rng.choice(tokens) + text[i:]
+        elif how == 1:
+            j = min(len(text), i + rng.randint(1, 2000))
+            text = text[:i] + text[j:]
+        elif how == 2:
+            j = min(len(text), i + rng.randint(1, 2000))
+            text = text[:j] + text[i:j] * rng.randint(1, 20) + text[j:]
+        elif how == 3:
+            text = text[:i] + rng.choice(HOSTILE_TEXT)[:2000] + text[i:]
+        else:
+            text = text[:i]
+    return text
+
+
+def mutate_document(rng: random.Random) -> bytes:
+    """A published report: the example's HTML page or Word file, its markup mutated (a Word
+    file's document.xml inside an intact zip, or the zip's bytes damaged); the first byte says
+    which (H or W)."""
+    html, docx = seed_documents()
+    if rng.random() < 0.5:
+        return b"H" + _markup_mutant(rng, html, HTML_TOKENS).encode("utf-8", errors="surrogatepass")
+    if rng.random() < 0.2:
+        raw = bytearray(docx)
+        for _ in range(rng.randint(1, 20)):
+            raw[rng.randrange(len(raw))] = rng.randrange(256)
+        return b"W" + bytes(raw)
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                text = _markup_mutant(rng, data.decode("utf-8"), DOCX_TOKENS)
+                data = text.encode("utf-8", errors="surrogatepass")
+            target.writestr(info.filename, data)
+    return b"W" + out.getvalue()
+
+
 # -- running a mutant --------------------------------------------------------------------------
 
 
@@ -314,6 +405,14 @@ def _run_workbook(data: bytes, folder: Path) -> None:
     check_data(form_2021(), path, {})
 
 
+def _run_document(data: bytes, folder: Path) -> None:
+    from baobiao.audit.run import audit
+
+    path = folder / ("mutant.html" if data[:1] == b"H" else "mutant.docx")
+    path.write_bytes(data[1:])
+    audit([path], None, {})
+
+
 #: kind -> (make a mutant, run it)
 KINDS: dict[str, tuple[Callable[[random.Random], str | bytes], Callable[..., None]]] = {
     "spec": (mutate_spec, _run_spec),
@@ -321,6 +420,7 @@ KINDS: dict[str, tuple[Callable[[random.Random], str | bytes], Callable[..., Non
     "csv": (mutate_csv, _run_csv),
     "template": (mutate_template, _run_template),
     "workbook": (mutate_workbook, _run_workbook),
+    "document": (mutate_document, _run_document),
 }
 
 
