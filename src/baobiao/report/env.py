@@ -44,8 +44,9 @@ def template_dirs(form_ids: list[str], extra: Path | None = None) -> list[Path]:
     return [*dirs, *(root / f for f in form_ids), root, root / "base"]
 
 
-#: processor seconds one template may take to render, and characters it may write
-RENDER_SECONDS = 5.0
+#: processor seconds one template may take to render (4: a report renders in well under one, and
+#: checking and writing around it stay within the 5 s any input must end in), and characters it may write
+RENDER_SECONDS = 4.0
 RENDER_CHARS = 50_000_000
 #: a string or list a template may build with * (the sandbox already bounds range())
 MAX_REPEAT = 1_000_000
