@@ -112,7 +112,8 @@ class KeyIndex:
     def _in(self, found: Iterable[str], within: str | None) -> list[str]:
         if within is None:
             return list(found)
-        return [i for i in found if any(a.id == within for a in self.form.ancestors(i))]
+        inside = self.form.below(within)
+        return [i for i in found if i in inside]
 
     def _exact(self, text: str, within: str | None) -> list[str]:
         """Items matching one label (or id) exactly, restricted to the descendants of ``within``."""

@@ -214,11 +214,17 @@ class Form:
     _index: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _paths: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _names: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    _below: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", MappingProxyType({i.id: i for i in self.items}))
         paths = {i.id: " > ".join([a.label for a in self.ancestors(i.id)] + [i.label]) for i in self.items}
         object.__setattr__(self, "_paths", MappingProxyType(paths))
+        below: dict[str, set[str]] = {}
+        for item in self.items:
+            for ancestor in self.ancestors(item.id):
+                below.setdefault(ancestor.id, set()).add(item.id)
+        object.__setattr__(self, "_below", MappingProxyType({k: frozenset(v) for k, v in below.items()}))
         object.__setattr__(self, "_names", MappingProxyType(_names(self)))
 
     def item(self, item_id: str) -> Item:
@@ -230,6 +236,10 @@ class Form:
     @property
     def indicators(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.has_value)
+
+    def below(self, item_id: str) -> frozenset[str]:
+        """The ids of the items under a heading or table, at any depth."""
+        return self._below.get(item_id, frozenset())
 
     def ancestors(self, item_id: str) -> tuple[Item, ...]:
         """From the root down to the item's parent."""
