@@ -80,7 +80,8 @@ def _workspace(tmp: Path) -> dict[str, Path]:
     files["template"].write_text("<p>not a template, but a file of the template folder</p>\n", encoding="utf-8")
     files["broken"].write_text("{{ no_such_variable }}\n", encoding="utf-8")
     files["plain"].write_text("notes\n", encoding="utf-8")
-    files["report"].write_bytes((EXAMPLES.parent / "tests" / "data" / "published" / "city-office-2021.html").read_bytes())
+    published = EXAMPLES.parent / "tests" / "data" / "published"
+    files["report"].write_bytes((published / "city-office-2021.html").read_bytes())
     os.mkfifo(ws / "fifo.xlsx")
     (ws / "null.xlsx").symlink_to("/dev/null")
     (ws / "stdout.xlsx").symlink_to("/dev/stdout")
