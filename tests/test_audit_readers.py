@@ -20,6 +20,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from hypothesis import given
@@ -416,6 +418,75 @@ def test_tables_in_text_by_tabs_pipes_and_aligned_spaces(tmp_path: Path) -> None
     ]
 
 
+def test_a_table_copied_from_a_browser_gets_its_merged_cells_back(tmp_path: Path) -> None:
+    """A browser copies a table a row a line, its cells apart by tabs, and leaves out what the
+    spans said: a cell merged across columns is one cell, one merged down is left out of the
+    rows below it. The grid is rebuilt as the page had it (comments: the page's spans)."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "项目\t申请人情况",  # 项目 over 3 columns and 3 rows, 申请人情况 over 4 columns
+        "自然人\t法人或其他组织\t总计",  # 自然人 and 总计 over 2 rows, 法人或其他组织 over 2 columns
+        "商业企业\t其他",
+        "一、本年新收申请数量\t5\t1\t1\t7",  # over 3 columns
+        "三、本年度办理结果\t（一）予以公开\t3\t1\t0\t4",  # 三、 down 4 rows, （一） over 2 columns
+        "（三）不予公开：\t1.属于国家秘密\t0\t0\t0\t0",  # （三） down 2 rows
+        "2.其他法律行政法规禁止公开\t1\t0\t0\t1",
+        "（七）总计\t4\t1\t0\t5",  # over 2 columns
+        "四、结转下年度继续办理\t1\t0\t1\t2",  # over 3 columns
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议\t行政诉讼",  # 行政复议 over 2 columns and 2 rows, 行政诉讼 over 4 columns
+        "未经复议直接起诉\t复议后起诉",  # over 2 columns each
+        "维持\t纠正\t维持\t纠正\t维持\t纠正",
+        "1\t0\t2\t1\t0\t0",
+        "",
+        "申请\t答复",  # over 5 columns: 2 and 3, or 3 and 2? The copy does not say.
+        "当面\t网络\t信函\t传真\t其他",
+        "1\t2\t3\t4\t5",
+        "本年度未收取信息处理费。",
+    ]
+    document = read_document(write(tmp_path / "copied.txt", "\r\n".join(lines)))
+    assert document.problems == ()
+    assert outline(document) == [
+        ("三、收到和处理政府信息公开申请情况", True),
+        (
+            1,
+            [
+                ["项目", "<", "<", "申请人情况", "<", "<", "<"],
+                ["<", "<", "<", "自然人", "法人或其他组织", "<", "总计"],
+                ["<", "<", "<", "<", "商业企业", "其他", "<"],
+                ["一、本年新收申请数量", "<", "<", "5", "1", "1", "7"],
+                ["三、本年度办理结果", "（一）予以公开", "<", "3", "1", "0", "4"],
+                ["<", "（三）不予公开：", "1.属于国家秘密", "0", "0", "0", "0"],
+                ["<", "<", "2.其他法律行政法规禁止公开", "1", "0", "0", "1"],
+                ["<", "（七）总计", "<", "4", "1", "0", "5"],
+                ["四、结转下年度继续办理", "<", "<", "1", "0", "1", "2"],
+            ],
+        ),
+        ("四、政府信息公开行政复议、行政诉讼情况", True),
+        (
+            2,
+            [
+                ["行政复议", "<", "行政诉讼", "<", "<", "<"],
+                ["<", "<", "未经复议直接起诉", "<", "复议后起诉", "<"],
+                ["维持", "纠正", "维持", "纠正", "维持", "纠正"],
+                ["1", "0", "2", "1", "0", "0"],
+            ],
+        ),
+        # the headings the copy cannot place are a table of their own, kept off the columns
+        (3, [["申请", "答复"]]),
+        (4, [["当面", "网络", "信函", "传真", "其他"], ["1", "2", "3", "4", "5"]]),
+        ("本年度未收取信息处理费。", False),
+    ]
+    three = document.tables[0]
+    assert [three.text(6, c) for c in range(3)] == [
+        "三、本年度办理结果",
+        "（三）不予公开：",
+        "2.其他法律行政法规禁止公开",
+    ]
+    group = three.cell(6, 0)
+    assert group is not None and (group.row, group.rowspan, group.colspan) == (4, 4, 1)
+
+
 def test_a_text_file_of_random_bytes_is_not_text(tmp_path: Path) -> None:
     document = read_document(write(tmp_path / "noise.txt", os.urandom(20_000)))
     assert document.blocks == () and codes(document) == ["A001"]
@@ -551,6 +622,48 @@ def report_docx(path: Path) -> Path:
     return path
 
 
+def unruled_docx(path: Path) -> Path:
+    """A report whose table 三 is printed without borders (a table without a style): a heading
+    merged across columns, a group label merged down three rows and centred on them, a label of
+    several lines; around it, text that must stay text: justified lines with English words
+    (spaces stretched), double-spaced lines, a list numbered with tabs."""
+    d = docx.Document()
+    d.add_paragraph("一、总体情况")
+    for text in UNRULED_TEXT:
+        p = d.add_paragraph(text)
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        p.paragraph_format.line_spacing = 2.0
+    for k in (1, 2):
+        d.add_paragraph(f"{k}.\t第{k}项工作要点：加强信息发布审核，完善公开目录。")
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    t = d.add_table(rows=7, cols=5)
+    t.cell(0, 0).merge(t.cell(1, 1)).text = "项目"
+    t.cell(0, 2).merge(t.cell(0, 4)).text = "申请人情况"
+    for c, text in zip(range(2, 5), ["自然人", "法人或其他组织", "总计"], strict=True):
+        t.cell(1, c).text = text
+    t.cell(2, 0).merge(t.cell(2, 1)).text = "一、本年新收申请数量"
+    group = t.cell(3, 0).merge(t.cell(5, 0))
+    group.text = "三、本年度办理结果"
+    group.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+    t.cell(3, 1).text = "（一）予以公开"
+    t.cell(4, 1).text = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    t.cell(5, 1).text = "（三）不予公开"
+    t.cell(6, 0).merge(t.cell(6, 1)).text = "四、结转下年度继续办理"
+    for r, row in zip(range(2, 7), [(5, 2, 7), (3, 1, 4), (1, 0, 1), (0, 1, 1), (1, 0, 1)], strict=True):
+        for c, value in zip(range(2, 5), row, strict=True):
+            t.cell(r, c).text = str(value)
+    d.add_paragraph("四、结束语。")
+    d.save(str(path))
+    return path
+
+
+UNRULED_TEXT = (
+    "本年度按 Regulations on Open Government Information 和 the Annual Report Format 编制，"
+    "共办结申请 12 件，其中予以公开 3 件、部分公开 1 件。" * 2,
+    "本机关坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开，" * 3,
+)
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The Word files built here (and the example report rendered by baobiao) printed to PDF
@@ -562,7 +675,11 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert loaded.form is not None
     example = ROOT / "examples" / "county-dept-2021.yaml"
     rendered = render_report(loaded.form, example, loaded.report.sources, targets=("docx",), out_dir=base)
-    sources = {"report": report_docx(base / "report.docx"), "example": rendered.written[0]}
+    sources = {
+        "report": report_docx(base / "report.docx"),
+        "example": rendered.written[0],
+        "unruled": unruled_docx(base / "unruled.docx"),
+    }
     assert SOFFICE is not None
     env = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG_FILE)}
     command = [SOFFICE, f"-env:UserInstallation={(base / 'lo').as_uri()}", "--headless", "--norestore"]
@@ -643,6 +760,38 @@ def test_table_three_of_the_example_report_printed_by_libreoffice(printed: dict[
     assert rows[27][0] == "四、结转下年度继续办理" and rows[27][-1] == "1"
     four = document.tables[-1]
     assert squashed(grid(four))[3] == ["1", "0", "0", "1", "2", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0"]
+
+
+@needs("libreoffice", "cjk-font")
+def test_a_table_printed_without_borders_is_read_as_one_and_the_text_around_it_stays_text(
+    printed: dict[str, Path],
+) -> None:
+    document = read_document(printed["unruled"])
+    assert document.problems == ()
+    paragraphs = [(p.text.replace(" ", ""), p.heading) for p in document.paragraphs]
+    assert paragraphs == [
+        ("一、总体情况", True),
+        *((text.replace(" ", ""), False) for text in UNRULED_TEXT),  # each one paragraph, its lines joined
+        ("1.第1项工作要点：加强信息发布审核，完善公开目录。", False),
+        ("2.第2项工作要点：加强信息发布审核，完善公开目录。", False),
+        ("三、收到和处理政府信息公开申请情况", True),
+        ("四、结束语。", False),
+    ]
+    (table,) = document.tables
+    # Word prints a merged cell at the top of its rows unless told otherwise: 项目 and 申请人情况
+    # stand where they start, and nothing shows how far they reach down or across. The group
+    # label, centred on its three rows, spans them; the label of five lines is one cell.
+    assert squashed(grid(table)) == [
+        ["项目", "<", "申请人情况", "", ""],
+        ["", "", "自然人", "法人或其他组织", "总计"],
+        ["一、本年新收申请数量", "<", "5", "2", "7"],
+        ["三、本年度办理结果", "（一）予以公开", "3", "1", "4"],
+        ["<", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "1", "0", "1"],
+        ["<", "（三）不予公开", "0", "1", "1"],
+        ["四、结转下年度继续办理", "<", "1", "0", "1"],
+    ]
+    group = table.cell(4, 0)
+    assert group is not None and (group.row, group.rowspan) == (3, 3)
 
 
 # -- hostile files, in a child process -------------------------------------------------------------

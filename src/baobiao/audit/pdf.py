@@ -5,20 +5,28 @@ Tables:
   lines make the grid, and a cell spanning several of its columns or rows (merged) is one
   cell with those spans. A cell's text is the characters inside it, its lines joined with
   "\\n".
-- printed without borders: told from the column positions of aligned words. A line is split
-  into pieces where the gap between two characters is :data:`COLUMN_GAP` characters wide or
-  more; at least two consecutive lines of two pieces or more, whose pieces fall into the same
-  columns, are a table (a line of one short piece between them is a row with only its first
-  cell filled, such as a group label).
+- printed without borders: told from where pieces of text start. A line is cut into pieces
+  where two characters are :data:`COLUMN_GAP` characters apart, or :data:`CELL_GAP` with no
+  space drawn between them (not two Latin letters or digits): cells of such a table may be
+  that close, Chinese text and the space LibreOffice puts beside digits are closer. Lines of
+  several pieces close to each other, with at most a few lines of one narrow piece between
+  them (a caption, a label over several lines, a merged cell), are a table when at least two
+  of them have pieces in columns other lines use too (text split by chance is not). The
+  table's cells are rebuilt from where its pieces stand: lines of one cell joined, rows from
+  the cells side by side, a merged cell spanning the rows it is centred on (see
+  :func:`_unruled`).
 - across pages: a table that ends a page and one that starts the next with the same columns
-  are joined into one Table with ``continued=True``; header rows repeated at the top of the
-  continuation are dropped, and ``row_pages`` gives each row's page. (A row broken across the
-  page break stays two rows.)
+  are joined into one Table with ``continued=True``; ``row_pages`` gives each row's page. A
+  ruled table's header rows repeated at the top of the continuation are dropped (a row broken
+  across the page break stays two rows); a table without borders is read again as one from the
+  lines of both pages (the first line of the next page going on with the cells above it when
+  it is only text under text, such as a heading broken across the break).
 
 Paragraphs: the lines outside tables, top to bottom (one column of text). A new paragraph
-starts after a vertical gap larger than :data:`PARAGRAPH_GAP` line heights, at an indented
-line, after a line ending short of the right margin, at a change of font size and at a
-numbered heading; its lines are joined (Chinese directly). A paragraph is a heading when its
+starts after a vertical gap larger than :data:`PARAGRAPH_GAP` line heights (in a document
+whose lines are set wide apart, larger than its usual gap between lines by half that), at an
+indented line, after a line ending short of the right margin, at a change of font size and at
+a numbered heading; its lines are joined (Chinese directly). A paragraph is a heading when its
 font is larger than the page's body text or it is a short numbered line ("一、总体情况"). A
 paragraph running on at the top of the next page is joined to its start. Page headers and
 footers holding a page number ("— 3 —", "第 3 页", "3 / 10", a bare number) in the top or
@@ -43,6 +51,7 @@ from __future__ import annotations
 import bisect
 import functools
 import io
+import itertools
 import logging
 import re
 import time
@@ -55,9 +64,12 @@ from typing import Any
 
 from baobiao.audit.document import Document, TableCell
 from baobiao.audit.readers import (
+    MAX_LABEL_LINES,
     MAX_PDF_BYTES,
+    MAX_ROW_PIECES,
+    MAX_RUN_LINES,
+    MAX_SPAN,
     Blocks,
-    aligned_tables,
     clean,
     is_page_number,
     joined,
@@ -68,6 +80,7 @@ from baobiao.audit.readers import (
     unwrapped,
 )
 from baobiao.diagnostics.core import Diagnostic, diag
+from baobiao.instance.values import ValueKind, parse_value
 
 MAX_OBJECTS = 200_000  # a 300-page report holds ~20,000
 MAX_PAGES = 500
@@ -77,6 +90,12 @@ MAX_PAGE_OBJECTS = 30_000  # characters, paths, images and forms drawn on a page
 MAX_PAGE_SECONDS = 5.0  # interpreting one page's drawing
 MAX_EDGES = 5_000  # ruling lines of a page looked at for tables (a page of table 三: ~100)
 COLUMN_GAP = 1.5  # characters: a wider gap in a line separates columns of a table printed without borders
+CELL_GAP = 0.3  # characters: so does a wider one with no space drawn in it (not between Latin letters or digits)
+LINE_GAP = 0.6  # characters: lines of one cell of a table printed without borders are closer than this
+OVERLAP = 0.1  # of the lower one's height: things overlapping more, from top to bottom, are side by side
+MAX_TABLE_PIECES = 50_000  # pieces of text of one table printed without borders (more: read as text)
+MAX_CELL_LINES = 8  # lines of one piece between rows of a table printed without borders (labels of several lines)
+MAX_FIT_ROWS = 2_000  # rows of a table printed without borders among which merged cells are fitted
 PARAGRAPH_GAP = 0.8  # line heights: a wider gap between lines separates paragraphs
 MARGIN = 0.1  # of the page's height: where headers and footers are
 ALIGN = 2.0  # points: column boundaries this close are the same
@@ -88,6 +107,10 @@ for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
 _BARE_NUMBER = re.compile(r"\d{1,4}")
 _RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+#: an outline number beginning a label ("一、", "（一）", "1.", "（1）", "①"): a new cell, not a cell's next line
+_NUMBERED = re.compile(
+    r"\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|[\u2460-\u2473])"
+)
 
 
 @dataclass(slots=True)
@@ -104,6 +127,7 @@ class _Line:
     width: float  # the page's
     indented: bool = False
     full: bool = False  # reaches the right margin: the paragraph may run on
+    spacing: float = 0.0  # the usual gap between the lines of a paragraph (the document's)
     large: bool = False  # larger than the page's body text
 
 
@@ -118,6 +142,8 @@ class _Part:
     rows: int
     row_pages: list[int] = field(default_factory=list)
     continued: bool = False
+    lines: list[list[_Piece]] = field(default_factory=list)  # a table printed without borders: its lines, cut
+    parts: list[_Part] = field(default_factory=list)  # such a table's parts on several pages, to be read as one
 
 
 Item = _Line | _Part
@@ -227,17 +253,35 @@ class _Reader:
         for k, item in enumerate(items):
             following = items[k + 1] if k + 1 < len(items) else None
             if isinstance(item, _Part):
+                if isinstance(following, _Part) and (joined := _joined_unruled(item, following)) is not None:
+                    items[k + 1] = joined
+                    continue
                 if isinstance(following, _Part) and _continues(item, following):
                     _join(item, following)
                     continue
-                self.blocks.table(item.cells, item.page, item.continued, item.row_pages if item.continued else ())
+                for part in _built(item):
+                    self.blocks.table(part.cells, part.page, part.continued, part.row_pages if part.continued else ())
                 continue
             lines.append(item)
             if following is None or isinstance(following, _Part) or _breaks(item, following):
                 self.blocks.paragraph(
-                    [unwrapped(line.text for line in lines)], lines[0].page, any(x.large for x in lines)
+                    [_unspaced(unwrapped(line.text for line in lines))], lines[0].page, any(x.large for x in lines)
                 )
                 lines = []
+
+
+#: a space between a Chinese character (or full-width punctuation) and a Latin letter or digit:
+#: in a PDF it is only the gap typesetters put between the two scripts (LibreOffice's "spacing
+#: between Asian and non-Asian text"), never a space the writer typed ("2021 年" is "2021年")
+_SCRIPT_GAP = re.compile(
+    r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[ \u00a0]+(?=[0-9A-Za-z])"
+    r"|(?<=[0-9A-Za-z%])[ \u00a0]+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])"
+)
+
+
+def _unspaced(text: str) -> str:
+    """A paragraph's text without the gaps between Chinese and Latin script (``_SCRIPT_GAP``)."""
+    return _SCRIPT_GAP.sub("", text)
 
 
 def _decoded_size(stream: Any) -> int:
@@ -335,11 +379,13 @@ def _page_items(page: Any, number: int) -> list[Item] | None:
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    rows = [r for r in page.filter(outside).extract_text_lines(return_chars=True) if not _header_footer(r, page.height)]
+    text = page.filter(outside)
+    rows = [r for r in text.extract_text_lines(return_chars=True) if not _header_footer(r, page.height)]
+    spaces = sorted((c for c in text.chars if c["text"].isspace()), key=lambda c: (c["top"], c["x0"]))
     lines = _lines(rows, number, round(float(page.width)))
     items: list[tuple[float, Item]] = [(p.top, p) for p in parts]
     start = 0
-    for run_start, run_end, part in _borderless(rows, number):
+    for run_start, run_end, part in _borderless(rows, number, spaces):
         items.extend((line.top, line) for line in lines[start:run_start])
         items.append((part.top, part))
         start = run_end
@@ -367,9 +413,10 @@ def _lines(rows: Sequence[dict[str, Any]], page: int, width: float) -> list[_Lin
 
 def _place(lines: Sequence[_Line]) -> None:
     """Each line's place among the document's lines: indented from the left margin, reaching
-    the right one, larger than the body text. The margins are those of all pages of the same
-    width (a page of a few lines says little of its own), the body text's size the most common
-    one."""
+    the right one, larger than the body text, and the usual spacing of lines. The margins are
+    those of all pages of the same width (a page of a few lines says little of its own), the
+    body text's size the most common one, the spacing the most common gap below a line reaching
+    the right margin (one that goes on, mostly)."""
     body = Counter(line.size for line in lines).most_common(1)[0][0] if lines else 0.0
     left: dict[float, float] = {}
     right: dict[float, float] = {}
@@ -381,6 +428,14 @@ def _place(lines: Sequence[_Line]) -> None:
         line.indented = line.x0 > left[line.width] + size
         line.full = line.x1 >= right[line.width] - 2 * size
         line.large = size > body + 1
+    gaps = Counter(
+        round(2 * (b.top - a.bottom)) / 2
+        for a, b in itertools.pairwise(lines)
+        if a.page == b.page and a.full and abs(a.size - b.size) <= 1 and 0 <= b.top - a.bottom <= 3 * (a.size or body)
+    )
+    spacing = gaps.most_common(1)[0][0] if gaps else 0.0
+    for line in lines:
+        line.spacing = spacing
 
 
 def _breaks(line: _Line, following: _Line) -> bool:
@@ -390,7 +445,7 @@ def _breaks(line: _Line, following: _Line) -> bool:
         return not joined or abs(following.size - line.size) > 1
     height = max(line.bottom - line.top, 1.0)
     return (
-        following.top - line.bottom > PARAGRAPH_GAP * height
+        following.top - line.bottom > max(PARAGRAPH_GAP, PARAGRAPH_GAP / 2 + line.spacing / height) * height
         or following.indented
         or not line.full
         or abs(following.size - line.size) > 1
@@ -454,41 +509,541 @@ def _ruled_part(page: Any, table: Any, number: int) -> _Part | None:
     return _Part(cells, tuple(xs), number, top, rows, [number] * rows)
 
 
-def _pieces(chars: Sequence[dict[str, Any]]) -> list[tuple[float, float, str]]:
-    """A line cut where characters are COLUMN_GAP characters apart or more: (x0, x1, text)."""
-    pieces: list[tuple[float, float, str]] = []
+# -- tables printed without borders ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A run of text on a line, apart from the rest of the line by a gap: a cell's text on that
+    line, in a table printed without borders. ``top`` and ``bottom`` are its own characters'
+    (a line gathers characters a few points apart), down its table (pages joined); ``line``:
+    its line's index in the table; ``column``: the table's column it starts in."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+    size: float
+    page: int
+    line: int = 0
+    column: int = 0
+    figure: bool = False  # a value's text (see _figure)
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+
+class _Block:
+    """A cell of a table printed without borders: the pieces of its lines, top down, how far
+    they reach, and the rows (bands) it was placed in."""
+
+    def __init__(self, piece: _Piece) -> None:
+        self.pieces = [piece]
+        self.top, self.bottom, self.column = piece.top, piece.bottom, piece.column
+        self.colspan = 1
+        self.first = self.last = 0
+        self.spans_rows = False  # it lies beside two cells or more of another column
+        self.loose = False  # text not level with the top of its row: centred on more rows, maybe
+
+    def add(self, piece: _Piece) -> None:
+        self.pieces.append(piece)
+        self.bottom = max(self.bottom, piece.bottom)
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+    @property
+    def text(self) -> str:
+        return joined(p.text for p in self.pieces)
+
+    @property
+    def figure(self) -> bool:
+        return len(self.pieces) == 1 and self.pieces[0].figure
+
+
+def _figure(text: str) -> bool:
+    """A value's text: a number, with its unit or not, or a blank ("—", "/")."""
+    return parse_value(clean(text)).kind is not ValueKind.NOT_A_NUMBER
+
+
+def _overlap(a: _Piece | _Block, b: _Piece | _Block) -> bool:
+    """Whether two things overlap from top to bottom by more than OVERLAP of the lower one."""
+    return min(a.bottom, b.bottom) - max(a.top, b.top) > OVERLAP * min(a.height, b.height)
+
+
+def _pieces(chars: Sequence[dict[str, Any]], page: int, spaces: Sequence[tuple[float, float]] = ()) -> list[_Piece]:
+    """A line cut where its characters are apart: by COLUMN_GAP characters or more, or by
+    CELL_GAP or more where no space is drawn between them (``spaces``: where the line's spaces
+    are, left to right) and they are not both Latin letters or digits (a table's columns may be
+    that close; a word's letters, Chinese text and the space LibreOffice puts between Chinese
+    and digits are closer)."""
+    starts = [x0 for x0, _ in spaces]
+    pieces: list[_Piece] = []
     for char in sorted((c for c in chars if not c["text"].isspace()), key=lambda c: c["x0"]):
+        text = char["text"]
         size = float(char["size"]) or 10.0
-        if pieces and char["x0"] - pieces[-1][1] < COLUMN_GAP * size:
-            x0, x1, text = pieces[-1]
-            space = " " if char["x0"] - x1 > 0.2 * size and text[-1:].isascii() and char["text"].isascii() else ""
-            pieces[-1] = (x0, max(x1, char["x1"]), text + space + char["text"])
-        else:
-            pieces.append((char["x0"], char["x1"], char["text"]))
+        if pieces:
+            last = pieces[-1]
+            gap = char["x0"] - last.x1
+            k = bisect.bisect_left(starts, last.x1 - 1.0)
+            spaced = k < len(spaces) and spaces[k][1] <= char["x0"] + 1.0
+            latin = last.text[-1:].isascii() and last.text[-1:].isalnum() and text.isascii() and text.isalnum()
+            if gap < COLUMN_GAP * size and (spaced or latin or gap < CELL_GAP * size):
+                space = " " if gap > 0.2 * size and last.text[-1:].isascii() and text.isascii() else ""
+                last.x1, last.text = max(last.x1, char["x1"]), last.text + space + text
+                last.top, last.bottom = min(last.top, char["top"]), max(last.bottom, char["bottom"])
+                continue
+        pieces.append(_Piece(char["x0"], char["x1"], char["top"], char["bottom"], text, size, page))
+    for piece in pieces:
+        piece.figure = _figure(piece.text)
     return pieces
 
 
-def _borderless(rows: Sequence[dict[str, Any]], page: int) -> Iterator[tuple[int, int, _Part]]:
-    """Tables printed without borders among the page's lines (baobiao.audit.readers'
-    aligned_tables): (first line, line after, the table) for each."""
+def _borderless(
+    rows: Sequence[dict[str, Any]], page: int, spaces: Sequence[dict[str, Any]] = ()
+) -> Iterator[tuple[int, int, _Part]]:
+    """Tables printed without borders among the page's lines (``spaces``: the page's space
+    characters, which pdfplumber leaves out of its lines, by their tops): (first line, line
+    after, the table) for each (see :func:`_runs` and :func:`_unruled`)."""
+    tops = [float(c["top"]) for c in spaces]
+
+    def spaced(row: dict[str, Any]) -> list[tuple[float, float]]:
+        found = spaces[bisect.bisect_left(tops, row["top"] - 2.0) : bisect.bisect_right(tops, row["bottom"])]
+        return sorted((float(c["x0"]), float(c["x1"])) for c in found)
+
+    lines = [_pieces(row["chars"], page, spaced(row)) for row in rows]
+    for start, end in _runs(rows, lines):
+        run = [[replace(p, line=k) for p in line] for k, line in enumerate(lines[start:end])]
+        part = _unruled_part(run, page, rows[start]["top"])
+        if part is not None:
+            yield start, end, part
+
+
+def _runs(rows: Sequence[dict[str, Any]], lines: Sequence[Sequence[_Piece]]) -> Iterator[tuple[int, int]]:
+    """Runs of lines that may be a table printed without borders: lines cut into several
+    pieces, close to each other (ROW_GAP), and between them at most MAX_CELL_LINES lines of
+    one piece that stand in a column (a caption, a label of several lines, a merged cell): no
+    wider than one piece of the lines around them, and no further from the line above than the
+    rows of the run are from each other. A line of one piece level with the run's first line
+    (a heading centred over two header rows) begins it."""
+
+    def several(k: int) -> bool:
+        return 2 <= len(lines[k]) <= MAX_ROW_PIECES
+
+    def gap(k: int) -> float:
+        return float(rows[k]["top"] - rows[k - 1]["bottom"])
 
     def near(k: int) -> bool:
-        height = max(rows[k - 1]["bottom"] - rows[k - 1]["top"], 1.0)
-        return bool(rows[k]["top"] - rows[k - 1]["bottom"] <= ROW_GAP * height)
+        return gap(k) <= ROW_GAP * max(float(rows[k - 1]["bottom"] - rows[k - 1]["top"]), 1.0)
 
-    for found in aligned_tables([_pieces(row["chars"]) for row in rows], near, ALIGN):
-        part = _Part(list(found.cells), found.columns, page, rows[found.start]["top"], found.rows, [page] * found.rows)
-        yield found.start, found.end, part
+    def label(k: int, above: int, below: int, spacing: float | None) -> bool:
+        return (
+            len(lines[k]) == 1
+            and near(k)
+            and (spacing is None or gap(k) <= spacing + ALIGN)
+            and _narrow(lines[k][0], lines[above])
+            and _narrow(lines[k][0], lines[below])
+        )
+
+    i = floor = 0
+    while i < len(lines):
+        if not several(i):
+            i += 1
+            continue
+        start = i
+        while (
+            start > floor
+            and i - start < MAX_LABEL_LINES
+            and len(lines[start - 1]) == 1
+            and any(_overlap(lines[start - 1][0], p) for p in lines[start])
+            and _narrow(lines[start - 1][0], lines[i])
+        ):
+            start -= 1
+        end, last, spacing = i + 1, i, None
+        while end < len(lines) and end - start < MAX_RUN_LINES and near(end):
+            if several(end):
+                if last == end - 1:
+                    spacing = max(spacing or 0.0, gap(end))
+                end, last = end + 1, end
+                continue
+            ahead = next((k for k in range(end, min(end + MAX_CELL_LINES + 1, len(lines))) if several(k)), None)
+            if ahead is None or not all(label(k, last, ahead, spacing) for k in range(end, ahead)):
+                break
+            end = ahead
+        yield start, last + 1
+        i = floor = last + 1
+
+
+def _narrow(piece: _Piece, line: Sequence[_Piece]) -> bool:
+    """Whether a piece reaches over at most one piece of a line (from left to right)."""
+    return sum(1 for p in line if p.x0 < piece.x1 and piece.x0 < p.x1) <= 1
+
+
+def _unruled_part(lines: list[list[_Piece]], page: int, top: float) -> _Part | None:
+    found = _unruled(lines)
+    if found is None:
+        return None
+    cells, columns, row_pages = found
+    return _Part(cells, columns, page, top, len(row_pages), row_pages, lines=lines)
+
+
+def _unruled(lines: list[list[_Piece]]) -> tuple[list[TableCell], tuple[float, ...], list[int]] | None:
+    """A table printed without borders, from its lines cut into pieces; None when its pieces do
+    not stand in columns (text, not a table).
+
+    Columns: where pieces start (left-aligned cells) on the lines holding figures (or all
+    lines of several pieces when fewer than two do), those of one column printed centred or
+    aligned right taken as one; at least two lines must have most of their pieces, two or more,
+    in columns that other lines use too, and the table a figure or a row of three such pieces
+    (two columns of text are a list, or lines of "key: value"). A cell is the pieces of
+    consecutive lines in one column closer than LINE_GAP, aligned, neither a figure nor
+    numbered below ("2.…" starts a cell), unless another column shows them in two rows (a cell
+    level with each, which are not one). Rows: cells beside at most one cell of each other
+    column, overlapping from top to bottom, are a row; a cell beside two or more of another
+    column spans rows, those it is centred on (or at the top of) among the rows free in its
+    column, as many as can be, and so may a cell centred in a taller row. A heading (in a row
+    with no figures) reaches right to the next cell of its row; a row of one cell in the first
+    column is a caption spanning the table."""
+    pieces = [p for line in lines for p in line]
+    if len(pieces) > MAX_TABLE_PIECES:
+        return None
+    starts = _columns(lines)
+    if starts is None:
+        return None
+    for p in pieces:
+        p.column = max(0, bisect.bisect_right(starts, p.x0 + ALIGN) - 1)
+    lines = [_one_a_column(line) for line in lines]
+    blocks = _blocks(lines, starts)
+    bands = _bands(blocks, lines)
+    if not bands:
+        return None
+    _spans(blocks, bands)
+    width = max(len(starts), *(b.column + b.colspan for b in blocks))
+    _widen(blocks, bands, width)
+    cells = [TableCell(b.text, b.first, b.column, b.last - b.first + 1, b.colspan) for b in blocks]
+    row_pages = [min(p.page for b in band for p in b.pieces) for band in bands]
+    return cells, tuple(starts), row_pages
+
+
+def _columns(lines: Sequence[Sequence[_Piece]]) -> list[float] | None:
+    several = [line for line in lines if len(line) >= 2]
+    body = [line for line in several if any(p.figure for p in line)]
+    source = body if len(body) >= 2 else several
+    starts = _positions(p.x0 for line in source for p in line)
+    members: list[list[_Piece]] = [[] for _ in starts]
+    for line in source:
+        for p in line:
+            members[_index(starts, p.x0)].append(p)
+    k = 0
+    while k + 1 < len(starts):  # one column printed centred or aligned right: starts apart, never on one line
+        a, b = members[k], members[k + 1]
+        if not {p.line for p in a} & {p.line for p in b} and _same_column(a, b) and _same_column(b, a):
+            members[k] += members.pop(k + 1)
+            starts.pop(k + 1)
+        else:
+            k += 1
+    used = {k for k, found in enumerate(members) if len({p.line for p in found}) >= 2}
+    shared = [sum(1 for p in line if _index(starts, p.x0) in used) for line in several]
+    aligned = sum(1 for line, n in zip(several, shared, strict=True) if n >= 2 and 3 * n >= 2 * len(line))
+    if not body and max(shared, default=0) < 3:  # two columns of text: a list, lines of "key: value"
+        return None
+    return starts if aligned >= 2 and len(starts) >= 2 else None
+
+
+def _same_column(these: Sequence[_Piece], those: Sequence[_Piece]) -> bool:
+    """Whether most of ``these`` pieces are centred, or end, where one of ``those`` does."""
+    centres = sorted(p.x0 + p.x1 for p in those)
+    ends = sorted(p.x1 for p in those)
+
+    def near(values: list[float], value: float, within: float) -> bool:
+        k = bisect.bisect_left(values, value - within)
+        return k < len(values) and values[k] <= value + within
+
+    matched = sum(1 for p in these if near(centres, p.x0 + p.x1, 2 * ALIGN) or near(ends, p.x1, ALIGN))
+    return 2 * matched >= len(these)
+
+
+def _one_a_column(line: list[_Piece]) -> list[_Piece]:
+    """A line's pieces, those that fall in one column joined (a line not among those the
+    columns were told from may have two there)."""
+    out: list[_Piece] = []
+    for p in line:
+        if out and out[-1].column == p.column:
+            last = out[-1]
+            text = f"{last.text} {p.text}"
+            out[-1] = replace(
+                last, x1=max(last.x1, p.x1), text=text, bottom=max(last.bottom, p.bottom), figure=_figure(text)
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def _blocks(lines: Sequence[Sequence[_Piece]], starts: Sequence[float]) -> list[_Block]:
+    """The table's cells: in each column, consecutive pieces that are lines of one cell joined."""
+    columns: dict[int, list[_Piece]] = {}
+    for line in lines:
+        for p in line:
+            columns.setdefault(p.column, []).append(p)
+    rows: dict[tuple[int, int], list[tuple[_Piece, _Piece]]] = {}
+    blocks: list[_Block] = []
+    for column in sorted(columns):
+        current: _Block | None = None
+        for q in sorted(columns[column], key=lambda p: p.top):
+            if current is not None and _same_cell(current.pieces[-1], q, lines, rows):
+                current.add(q)
+                continue
+            current = _Block(q)
+            blocks.append(current)
+    for block in blocks:
+        reach = max(bisect.bisect_left(starts, p.x1 - ALIGN) for p in block.pieces)
+        block.colspan = max(1, reach - block.column)
+    return blocks
+
+
+def _joinable(p: _Piece, q: _Piece) -> bool:
+    """Whether ``q`` may be the line after ``p`` in one cell (see :func:`_same_cell`)."""
+    return (
+        p.line != q.line
+        and p.column == q.column
+        and q.top - p.bottom < LINE_GAP * min(p.size, q.size)
+        and not p.figure
+        and not q.figure
+        and not _NUMBERED.match(q.text)
+        and (abs(p.x0 - q.x0) <= ALIGN or abs(p.x0 + p.x1 - q.x0 - q.x1) <= 2 * ALIGN)
+    )
+
+
+def _same_cell(
+    p: _Piece, q: _Piece, lines: Sequence[Sequence[_Piece]], rows: dict[tuple[int, int], list[tuple[_Piece, _Piece]]]
+) -> bool:
+    """Whether ``q`` is the line after ``p`` in one cell: joinable, and no other column has a
+    cell level with ``p`` and another level with ``q`` (two rows, then). ``rows``: for two
+    lines, the pairs of pieces, one on each in the same column, that are not one cell (kept
+    as they are found)."""
+    if not _joinable(p, q):
+        return False
+    key = (p.line, q.line)
+    pairs = rows.get(key)
+    if pairs is None:
+        below = {b.column: b for b in lines[q.line]}
+        pairs = rows[key] = [
+            (a, b)
+            for a in lines[p.line]
+            if (b := below.get(a.column)) is not None and not _overlap(a, b) and not _joinable(a, b)
+        ]
+    return not any(a.column != p.column and _level(a, p) and _level(b, q) for a, b in pairs)
+
+
+def _level(a: _Piece, b: _Piece) -> bool:
+    return abs(a.top - b.top) <= 1.0 or abs(a.bottom - b.bottom) <= 1.0
+
+
+def _bands(blocks: list[_Block], lines: Sequence[Sequence[_Piece]]) -> list[list[_Block]]:
+    """The table's rows: the cells beside at most one cell of each other column, those that
+    overlap from top to bottom together, top down. The others are marked as spanning rows."""
+    by_column: dict[int, list[_Block]] = {}
+    for block in sorted(blocks, key=lambda b: b.top):
+        by_column.setdefault(block.column, []).append(block)
+    tops = {column: [b.top for b in found] for column, found in by_column.items()}
+    bottoms = {column: [b.bottom for b in found] for column, found in by_column.items()}
+    spread = sorted((min(p.top for p in line), max(p.bottom for p in line)) for line in lines if line)
+    line_tops = [top for top, _ in spread]
+    reach = max((bottom - top for top, bottom in spread), default=0.0)
+    for block in blocks:
+        # a cheap test first: most cells are beside the lines of their own row only
+        k = bisect.bisect_left(line_tops, block.bottom)
+        low = bisect.bisect_left(line_tops, block.top - reach)
+        if sum(1 for top, bottom in spread[low:k] if bottom > block.top) < 2:
+            continue
+        block.spans_rows = any(
+            column != block.column and _beside(tops[column], bottoms[column], found, block) >= 2
+            for column, found in by_column.items()
+        )
+    bands: list[list[_Block]] = []
+    extents: list[tuple[float, float]] = []
+    for block in sorted((b for b in blocks if not b.spans_rows), key=lambda b: b.top):
+        if bands and min(block.bottom, extents[-1][1]) - max(block.top, extents[-1][0]) > OVERLAP * min(
+            block.height, extents[-1][1] - extents[-1][0]
+        ):
+            bands[-1].append(block)
+            extents[-1] = (extents[-1][0], max(extents[-1][1], block.bottom))
+        else:
+            bands.append([block])
+            extents.append((block.top, block.bottom))
+    for k, band in enumerate(bands):
+        for block in band:
+            block.first = block.last = k
+    starts = [top for top, _ in extents]
+    for block in blocks:
+        if not block.spans_rows:
+            continue
+        beside = [
+            k
+            for k in range(max(0, bisect.bisect_left(starts, block.top) - 1), bisect.bisect_left(starts, block.bottom))
+            if min(extents[k][1], block.bottom) - max(extents[k][0], block.top)
+            > OVERLAP * min(block.height, max(extents[k][1] - extents[k][0], 1.0))
+        ]
+        if beside:
+            block.first, block.last = beside[0], beside[-1]
+        else:  # beside no row: the row nearest to it
+            block.spans_rows = False
+            block.first = block.last = max(0, bisect.bisect_right(starts, block.top) - 1)
+    return bands
+
+
+def _beside(tops: Sequence[float], bottoms: Sequence[float], column: Sequence[_Block], block: _Block) -> int:
+    """How many cells of a column (top down, ``tops`` and ``bottoms`` theirs) overlap ``block``
+    (the cells of a column do not overlap each other: their bottoms go down too)."""
+    first = bisect.bisect_right(bottoms, block.top)
+    end = bisect.bisect_left(tops, block.bottom)
+    if end - first > 3:
+        return end - first
+    return sum(1 for other in column[first:end] if _overlap(other, block))
+
+
+def _spans(blocks: Sequence[_Block], bands: Sequence[Sequence[_Block]]) -> None:
+    """The rows of each cell that spans rows (see :func:`_free`): in each column, the rows free
+    between the cells of the other rows, shared out so that each is centred on its rows (or at
+    their top), taking as many as can be (a dynamic programme over the column's cells)."""
+    extents = [(min(b.top for b in band), max(b.bottom for b in band)) for band in bands]
+    if len(extents) > MAX_FIT_ROWS:
+        return
+    for block in blocks:
+        block.loose = not block.figure and abs(block.top - extents[block.first][0]) > ALIGN
+    covering: dict[int, list[_Block]] = {}
+    for block in blocks:
+        for column in range(block.column, block.column + block.colspan):
+            covering.setdefault(column, []).append(block)
+    for column in sorted({b.column for b in blocks if _free(b, b.column)}):
+        _fit(sorted(covering[column], key=lambda b: (b.first, b.last)), column, extents)
+
+
+def _free(block: _Block, column: int) -> bool:
+    """Whether the rows a cell spans are to be found in this column: a cell of one column
+    beside two or more cells of another, or centred in a taller row (and maybe on the rows
+    around it, free in its column)."""
+    return (block.spans_rows or block.loose) and block.colspan == 1 and block.column == column
+
+
+def _fit(items: Sequence[_Block], column: int, extents: Sequence[tuple[float, float]]) -> None:
+    Entry = tuple[float, int, int, int, int]  # misfit, rows taken, the last row before, first row, last row
+    steps: list[dict[int, Entry]] = []
+    states: dict[int, Entry] = {-1: (0.0, 0, -1, -1, -1)}  # by the last row taken so far
+    for k, item in enumerate(items):
+        new: dict[int, Entry] = {}
+        if _free(item, column):
+            following = items[k + 1].first if k + 1 < len(items) else len(extents)
+            ranked = sorted(states.items())
+            best: tuple[int, Entry] | None = None
+            at = 0
+            for lo in range(max(0, item.first - MAX_SPAN), item.first + 1):
+                while at < len(ranked) and ranked[at][0] < lo:
+                    if best is None or (ranked[at][1][0], -ranked[at][1][1]) < (best[1][0], -best[1][1]):
+                        best = ranked[at]
+                    at += 1
+                if best is None:
+                    continue
+                before, (misfit, taken, *_) = best
+                for hi in range(item.last, min(max(item.last, following - 1), item.last + MAX_SPAN) + 1):
+                    _offer(new, hi, (misfit + _misfit(item, extents, lo, hi), taken + hi - lo + 1, before, lo, hi))
+        if not new:  # a cell of fixed rows (or one with no free rows around it)
+            for before, (misfit, taken, *_) in states.items():
+                _offer(new, max(before, item.last), (misfit, taken, before, item.first, item.last))
+        steps.append(new)
+        states = new
+    key = min(states, key=lambda r: (states[r][0], -states[r][1]))
+    for item, step in zip(reversed(items), reversed(steps), strict=True):
+        _, _, before, first, last = step[key]
+        item.first, item.last = first, last
+        key = before
+
+
+def _offer(
+    states: dict[int, tuple[float, int, int, int, int]], key: int, entry: tuple[float, int, int, int, int]
+) -> None:
+    """``entry`` kept as the state ending at row ``key`` if it fits better (or as well, taking more rows)."""
+    old = states.get(key)
+    if old is None or (entry[0], -entry[1]) < (old[0], -old[1]):
+        states[key] = entry
+
+
+def _misfit(block: _Block, extents: Sequence[tuple[float, float]], first: int, last: int) -> float:
+    """How far a cell is from the middle (or the top) of rows ``first`` to ``last``: 0 within
+    ALIGN."""
+    top, bottom = extents[first][0], extents[last][1]
+    off = min(abs(block.top + block.bottom - top - bottom) / 2, abs(block.top - top))
+    return 0.0 if off <= ALIGN else off
+
+
+def _widen(blocks: Sequence[_Block], bands: Sequence[Sequence[_Block]], width: int) -> None:
+    """Headings (cells of rows without figures) reach right to the next cell of their rows; a
+    row of one cell, in the first column, is a caption spanning the table."""
+    figures = {b.first for b in blocks if b.figure}
+    rows: list[list[_Block]] = [[] for _ in bands]
+    for block in blocks:
+        for r in range(block.first, block.last + 1):
+            rows[r].append(block)
+    for block in blocks:
+        if block.figure or any(r in figures for r in range(block.first, block.last + 1)):
+            continue
+        right = [b.column for r in range(block.first, block.last + 1) for b in rows[r] if b.column > block.column]
+        if right:
+            block.colspan = max(block.colspan, min(right) - block.column)
+        elif block.column == 0 and block.first == block.last and len(rows[block.first]) == 1:
+            block.colspan = width
 
 
 def _row_texts(part: _Part, row: int) -> tuple[str, ...]:
     return tuple(c.text for c in sorted(part.cells, key=lambda c: c.column) if c.row == row)
 
 
+def _joined_unruled(part: _Part, following: _Part) -> _Part | None:
+    """``following`` (first on the next page) as the rest of ``part`` (last on its page), both
+    printed without borders and in the same columns (those of one among the other's: the rows
+    on a page may not use them all): one table read again from the lines of both. The lines of
+    the next page go on below, as the next row, or as the next lines of the cells above when
+    the first of them is only text under text."""
+    if not (part.lines and following.lines) or following.page != part.row_pages[-1] + 1:
+        return None
+    fewer, more = sorted((part.columns, following.columns), key=len)
+    if sum(1 for x in fewer if any(abs(x - y) <= ALIGN for y in more)) < max(2, len(fewer)):
+        return None
+    if sum(map(len, part.lines)) + sum(map(len, following.lines)) > MAX_TABLE_PIECES:
+        return None
+    last, first = part.lines[-1], following.lines[0]
+    going_on = all(not p.figure and any(abs(p.x0 - q.x0) <= ALIGN and not q.figure for q in last) for p in first)
+    size = max(p.size for p in last)
+    shift = max(p.bottom for p in last) + (CELL_GAP if going_on else 1.0) * size - min(p.top for p in first)
+    lines = part.lines + [
+        [replace(p, top=p.top + shift, bottom=p.bottom + shift, line=p.line + len(part.lines)) for p in line]
+        for line in following.lines
+    ]
+    parts = (part.parts or [part]) + [following]
+    return _Part([], following.columns, part.page, part.top, 0, following.row_pages, True, lines, parts)
+
+
+def _built(part: _Part) -> list[_Part]:
+    """A table printed without borders over several pages read as one (once all its parts are
+    known), or its parts as they were when that fails."""
+    if not part.parts:
+        return [part]
+    found = _unruled(part.lines)
+    if found is None:
+        return part.parts
+    part.cells, columns, part.row_pages = found
+    part.columns, part.rows = columns, len(part.row_pages)
+    return [part]
+
+
 def _continues(part: _Part, following: _Part) -> bool:
     """Whether ``following`` (first on the next page) continues ``part`` (last on its page)."""
     return (
-        following.page == part.row_pages[-1] + 1
+        not (part.lines or following.lines)  # ruled, both
+        and following.page == part.row_pages[-1] + 1
         and len(following.columns) == len(part.columns)
         and all(abs(a - b) <= ALIGN for a, b in zip(following.columns, part.columns, strict=True))
     )

@@ -453,7 +453,8 @@ def aligned_tables(
     lines: Sequence[Sequence[Piece] | None], near: Callable[[int], bool] = lambda k: True, tolerance: float = 0.0
 ) -> Iterator[Aligned]:
     """Tables printed without borders, told from the column positions of aligned pieces
-    (positions are points in a PDF, character cells in text). A run of lines each cut into two
+    (positions in character cells, for text aligned with spaces; a PDF's tables without
+    borders are read from where their text stands, in baobiao.audit.pdf). A run of lines each cut into two
     pieces or more, or of one piece followed by such a line (a group label, a label broken in
     two), is a table when it has two lines of two pieces or more whose pieces fall into the same
     columns: a piece never shares a column with another of its line. A line of one piece is a
