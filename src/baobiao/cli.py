@@ -208,6 +208,12 @@ _STRICT = click.option(
     help="Labels must match the form exactly: a label read through a slip (traditional script, a typo, a bracketed "
     "note missing, an earlier form's wording) is an error and its value is not read.",
 )
+_MAX_FINDINGS = click.option(
+    "--max-findings",
+    "max_findings",
+    type=click.IntRange(1, None),
+    help="Show at most N findings per file (errors first); the summary still counts them all.",
+)
 _LANG = click.option(
     "--lang",
     type=click.Choice(LANGS),
@@ -248,12 +254,7 @@ def main() -> None:
     "tables",
     help="Check only these tables, comma-separated: ids or printed labels or their numbers (e.g. 三,四 or t3,t4).",
 )
-@click.option(
-    "--max-findings",
-    "max_findings",
-    type=click.IntRange(1, None),
-    help="Show at most N findings per file (errors first); the summary still counts them all.",
-)
+@_MAX_FINDINGS
 @_FORMAT
 @_LANG
 def check(
@@ -341,6 +342,7 @@ def check(
 @click.option(
     "--form",
     "form_ref",
+    metavar="FORM",
     help="The form every report is in (a built-in name or a spec file); by default each report's form is "
     "chosen from its year and the labels of its tables.",
 )
@@ -348,20 +350,17 @@ def check(
     "--extract",
     "extract_dir",
     type=click.Path(),
+    metavar="DIR",
     help="Write each report's values and text as a data file (DIR/<report>.yaml), each value with a comment "
     "saying where it was read; correct a misread value there and run `baobiao check` on the file.",
 )
 @click.option(
     "--summary",
     type=click.Path(),
+    metavar="FILE.xlsx",
     help="Write a summary workbook (.xlsx): one row per report, and every finding with a link to its report.",
 )
-@click.option(
-    "--max-findings",
-    "max_findings",
-    type=click.IntRange(1, None),
-    help="Show at most N findings per report (errors first); the summary still counts them all.",
-)
+@_MAX_FINDINGS
 @_FORMAT
 @_LANG
 def audit(
