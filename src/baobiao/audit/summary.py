@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from baobiao.audit.run import Audited
+from baobiao.diagnostics.codes import PHRASES
 from baobiao.diagnostics.core import Severity
 from baobiao.diagnostics.render import message
 from baobiao.instance.workbook import text_cell
@@ -59,7 +60,7 @@ def summary_workbook(audited: Sequence[Audited], lang: str = "zh") -> bytes:
             str(item.read.path),
             meta.get("agency", ""),
             meta.get("year", ""),
-            extraction.form.id if extraction is not None and extraction.form is not None else "",
+            extraction.form.id if extraction is not None else "",
             sum(1 for d in found if d.severity is Severity.ERROR),
             sum(1 for d in found if d.severity is Severity.WARNING),
             sum(1 for d in found if d.code in TEXT_CODES),
@@ -79,7 +80,7 @@ def summary_workbook(audited: Sequence[Audited], lang: str = "zh") -> bytes:
         for d in item.report.diagnostics:
             text_cell(findings, row, 1, str(item.read.path)).hyperlink = item.read.path.resolve().as_uri()
             text_cell(findings, row, 2, d.code)
-            text_cell(findings, row, 3, d.severity.value)
+            text_cell(findings, row, 3, PHRASES[d.severity.value]["zh" if lang == "zh" else "en"])
             text_cell(findings, row, 4, "；".join(c.path for c in d.cells))
             text_cell(findings, row, 5, message(d, lang))
             row += 1
