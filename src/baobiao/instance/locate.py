@@ -67,7 +67,7 @@ def likely_wrong(
     notes: list[Diagnostic] = []
     unanswered: set[str] = set()
     for rows, cells in zip(*components(system)[:2], strict=True):
-        here = [r for r in dict.fromkeys(system.rules[k] for k in rows) if r.id in failed]
+        here = [r for r in {system.rules[k].id: system.rules[k] for k in rows}.values() if r.id in failed]
         if not here:
             continue
         suspects = [i for r in here for i in r.ids]
