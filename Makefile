@@ -20,6 +20,9 @@ demo: $(STAMP)
 	@echo
 	@echo "--- the same table with three mistakes (exit status 1 is expected) ---"
 	$(BIN)/baobiao check gov-disclosure-2017 examples/mistakes/shandong-fao-2017-mistakes.yaml; test $$? -eq 1
+	@echo
+	@echo "--- the report just written, audited back as a reviewer would (HTML and Word) ---"
+	$(BIN)/baobiao audit out/shandong-fao-2017.html out/shandong-fao-2017.docx --extract out/extracted
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -405,8 +405,11 @@ def audit(
             _emit([Report(extract_dir, (failure(Path(extract_dir), exc),))], fmt, lang)
             raise SystemExit(EXIT_USAGE) from None
     _refuse([*targets.values(), *([Path(summary)] if summary else [])], inputs, fmt, lang)
-    with click.progressbar(paths, label="审查" if lang == "zh" else "auditing", file=sys.stderr) as bar:
-        audited = run_audit(paths, form, spec_sources, targets, progress=lambda items: bar)
+    if len(paths) > 1 and sys.stderr.isatty():  # a progress bar for people watching a folder
+        with click.progressbar(paths, label="审查" if lang == "zh" else "auditing", file=sys.stderr) as bar:
+            audited = run_audit(paths, form, spec_sources, targets, progress=lambda items: bar)
+    else:
+        audited = run_audit(paths, form, spec_sources, targets)
     for item in audited:
         target = targets.get(item.read.path)
         if target is not None and item.read.source is not None:
