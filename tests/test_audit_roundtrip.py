@@ -123,3 +123,22 @@ def test_any_valid_instance_rendered_audits_back_to_its_values(name: str) -> Non
             shutil.rmtree(folder / "out")
 
     run()
+
+
+@needs(*LIBREOFFICE)
+def test_a_valid_instance_as_pdf_audits_back_to_its_values() -> None:
+    """The same through LibreOffice's PDF of the Word report (a few examples: each conversion
+    takes seconds)."""
+    form = form_of("gov-disclosure-2021")
+
+    @settings(max_examples=min(settings().max_examples, 3), deadline=None, suppress_health_check=list(HealthCheck))
+    @given(valid_instances(form))
+    def run(instance: Instance) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "generated.yaml"
+            data.write_text(instance_yaml(form, instance), encoding="utf-8")
+            form_back, back = audited(to_pdf(rendered(form, data, Path(tmp) / "out", "docx")))
+            assert form_back.id == form.id
+            assert numbers(back) == numbers(instance)
+
+    run()
