@@ -446,6 +446,24 @@ def run(kind: str, seed: int) -> Outcome:
 
 # -- campaigns: worker processes under a memory limit -------------------------------------------
 
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory in MB, its own: the high-water mark of its address
+    space (VmHWM, Linux), which starts afresh when a program is executed. (getrusage's
+    ru_maxrss is kept across execve, so a child started by a process of 1 GB reports 1 GB
+    whatever it did itself; it is the fallback where /proc is missing.)"""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 #: seconds one mutant may take, and the address space a worker may use
 TIME_BUDGET = 5.0
 MEMORY_LIMIT = 2 << 30
@@ -460,7 +478,7 @@ def _worker(kind: str, seeds: list[int], memory: int, queue: Any) -> None:
     for seed in seeds:
         queue.put(("start", seed))
         outcome = run(kind, seed)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        peak = int(peak_memory_mb())
         queue.put(("done", outcome, peak))
 
 
