@@ -131,24 +131,10 @@ class Document:
 
 def grid(rows: list[list[TableCell]], where: Where = Where(), continued: bool = False) -> Table:
     """A Table from cells given row by row as printed (each row lists the cells that start in
-    it, left to right; slots already covered by a rowspan from above are skipped, as in HTML).
-    Spans reaching past the last row are cut there; short rows are padded with -1."""
-    cells: list[TableCell] = []
-    taken: dict[tuple[int, int], int] = {}
-    width = 0
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            rowspan, colspan = max(1, min(cell.rowspan, len(rows) - r)), max(1, cell.colspan)
-            placed = TableCell(cell.text, r, c, rowspan, colspan)
-            cells.append(placed)
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    taken[(r + dr, c + dc)] = len(cells) - 1
-            c += colspan
-            width = max(width, c)
-    width = max([width, *(c + 1 for _, c in taken)])
-    slots = tuple(tuple(taken.get((r, c), -1) for c in range(width)) for r in range(len(rows)))
-    return Table(tuple(cells), slots, where, continued)
+    it, left to right; slots already covered by a rowspan from above are skipped, as in HTML):
+    the readers' own placing (audit.readers.placed_rows, then placed). Spans reaching past the
+    last row are cut there; short rows are padded with -1."""
+    from baobiao.audit.readers import Spans, placed, placed_rows  # the readers import this module
+
+    cells, _ = placed_rows([[Spans(c.text, max(1, c.rowspan), max(1, c.colspan)) for c in row] for row in rows])
+    return placed(cells, where, continued)[0]

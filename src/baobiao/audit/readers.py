@@ -385,8 +385,8 @@ class Spans:
 
 def placed_rows(rows: Sequence[Sequence[Spans]]) -> tuple[list[TableCell], bool]:
     """Cells given row by row as HTML gives them (each row lists the cells that start in it;
-    slots covered by a rowspan from above are skipped) placed at their slots, as
-    :func:`~baobiao.audit.document.grid` does, but within :data:`MAX_SLOTS` covered slots.
+    slots covered by a rowspan from above are skipped) placed at their slots, within
+    :data:`MAX_SLOTS` covered slots (:func:`~baobiao.audit.document.grid` uses it too).
     The second value: True when rows were cut at that limit."""
     taken: set[tuple[int, int]] = set()
     cells: list[TableCell] = []
