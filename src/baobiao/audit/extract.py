@@ -158,7 +158,7 @@ def _agency_line(text: str) -> bool:
 
 def _level(form: Form, document: Document) -> str | None:
     """The agency's level, when the text states it plainly (机关层级：县级政府部门)."""
-    levels = next((m.values for m in form.meta_fields if m.name == "level"), ())
+    levels = form.declared("level")
     paragraphs = [block for _, block in text_blocks(document) if isinstance(block, Paragraph)]
     for p in paragraphs[: TITLE_WINDOW * 2]:
         for level in levels:
@@ -184,7 +184,7 @@ _LEVEL_BY_NAME: tuple[tuple[re.Pattern[str], str], ...] = (
 def _level_of_agency(form: Form, agency: str) -> str | None:
     """The level an agency's name says without doubt (某某县市场监督管理局: 县级政府部门), when
     the form declares it among its levels; None when the name leaves it open."""
-    levels = next((m.values for m in form.meta_fields if m.name == "level"), ())
+    levels = form.declared("level")
     name = re.sub(r"[\s（）()]", "", agency)
     for pattern, level in _LEVEL_BY_NAME:
         if pattern.search(name):

@@ -237,6 +237,11 @@ class Form:
     def indicators(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.has_value)
 
+    def declared(self, field_name: str) -> tuple[str, ...]:
+        """The values a meta field may take (``meta level "机关层级" in …``); () when the form
+        declares none."""
+        return next((f.values for f in self.meta_fields if f.name == field_name), ())
+
     def below(self, item_id: str) -> frozenset[str]:
         """The ids of the items under a heading or table, at any depth."""
         return self._below.get(item_id, frozenset())

@@ -201,7 +201,7 @@ def _choices(form: Form, field: str, label: str) -> DataValidation | None:
     """A drop-down of the values the form declares for a meta field (``meta level ... in``);
     None without a declaration, or when the list cannot be written inline (Excel takes at most
     255 characters, and no commas, quotes or control characters inside a value)."""
-    values = next((f.values for f in form.meta_fields if f.name == field), ())
+    values = form.declared(field)
     inline = ",".join(values)
     if not values or len(inline) > 255 or any("," in v or '"' in v or UNSAFE.search(v) for v in values):
         return None

@@ -71,7 +71,7 @@ def _levels(form: Form) -> list[str]:
     """Agency levels to draw: the form's declared vocabulary (``meta level ... in``) when it has
     one, else the levels its rules name and a default level that none of them names. The default
     comes first when it is one of them: examples shrink towards it."""
-    declared = next((f.values for f in form.meta_fields if f.name == "level"), None)
+    declared = form.declared("level")
     if declared:
         return sorted(declared, key=lambda v: v != DEFAULT_LEVEL)
     levels = {v for r in form.rules if r.condition and r.condition.field == "level" for v in r.condition.values}
