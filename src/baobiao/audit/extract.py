@@ -181,11 +181,17 @@ _LEVEL_BY_NAME: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+def agency_key(name: str) -> str:
+    """An agency's name compared: spaces and brackets aside (for its level, and for pairing its
+    reports of consecutive years)."""
+    return re.sub(r"[\s（）()]", "", name)
+
+
 def _level_of_agency(form: Form, agency: str) -> str | None:
     """The level an agency's name says without doubt (某某县市场监督管理局: 县级政府部门), when
     the form declares it among its levels; None when the name leaves it open."""
     levels = form.declared("level")
-    name = re.sub(r"[\s（）()]", "", agency)
+    name = agency_key(agency)
     for pattern, level in _LEVEL_BY_NAME:
         if pattern.search(name):
             return level if level in levels else None

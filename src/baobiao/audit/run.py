@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from baobiao.audit.document import Document
-from baobiao.audit.extract import Extraction, extract
+from baobiao.audit.extract import Extraction, agency_key, extract
 from baobiao.audit.readers import read_document
 from baobiao.diagnostics.core import Diagnostic, Report, diag, sorted_diagnostics
 from baobiao.instance.load import Instance, load_instance
@@ -43,7 +43,7 @@ class Read:
 
     @property
     def agency(self) -> str:
-        return _agency_key(self.instance.meta.get("agency", "")) if self.instance is not None else ""
+        return agency_key(self.instance.meta.get("agency", "")) if self.instance is not None else ""
 
     @property
     def year(self) -> int | None:
@@ -132,11 +132,6 @@ def _repeated(read: Read, last: Read) -> list[Diagnostic]:
 
 def _without_figures(text: str) -> str:
     return _FIGURES.sub("#", "".join(text.split()))
-
-
-def _agency_key(name: str) -> str:
-    """An agency's name for pairing its reports: spaces and brackets aside."""
-    return re.sub(r"[\s（）()]", "", name)
 
 
 def extraction_targets(paths: Sequence[Path], folder: Path) -> dict[Path, Path]:
