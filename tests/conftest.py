@@ -22,6 +22,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_2017 = ROOT / "examples" / "shandong-fao-2017.yaml"
+#: each built-in form's bundled example data file
+EXAMPLES = {
+    "gov-disclosure-2017": ROOT / "examples" / "shandong-fao-2017.yaml",
+    "gov-disclosure-2019": ROOT / "examples" / "city-gov-2019.yaml",
+    "gov-disclosure-2021": ROOT / "examples" / "county-dept-2021.yaml",
+}
 
 
 @pytest.fixture(scope="session")

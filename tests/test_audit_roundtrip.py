@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from test_outputs_real import LIBREOFFICE, SOFFICE, needs
 
@@ -22,12 +22,6 @@ from baobiao.instance.paragraph import namespace, render_para
 from baobiao.model import Form
 from baobiao.pipeline import load_data, load_spec, render_report
 from baobiao.testing import instance_yaml, valid_instances
-
-EXAMPLES = {
-    "gov-disclosure-2017": ROOT / "examples" / "shandong-fao-2017.yaml",
-    "gov-disclosure-2019": ROOT / "examples" / "city-gov-2019.yaml",
-    "gov-disclosure-2021": ROOT / "examples" / "county-dept-2021.yaml",
-}
 
 
 def form_of(name: str) -> Form:

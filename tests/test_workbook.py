@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, CliResult
+from conftest import EXAMPLES, CliResult
 from openpyxl import load_workbook
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -19,11 +19,6 @@ from baobiao.pipeline import check_data, load_data, load_spec
 from baobiao.report.workbook import write_workbook
 
 Run = Callable[..., CliResult]
-EXAMPLES = {
-    "gov-disclosure-2017": ROOT / "examples" / "shandong-fao-2017.yaml",
-    "gov-disclosure-2021": ROOT / "examples" / "county-dept-2021.yaml",
-    "gov-disclosure-2019": ROOT / "examples" / "city-gov-2019.yaml",
-}
 
 
 def form_of(name: str) -> Form:
