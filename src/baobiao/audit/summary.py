@@ -77,8 +77,9 @@ def summary_workbook(audited: Sequence[Audited], lang: str = "zh") -> bytes:
     _heading(findings, findings_head[1:])
     row = 2
     for item in audited:
+        link = item.read.path.resolve().as_uri()  # once a report, not once a finding
         for d in item.report.diagnostics:
-            text_cell(findings, row, 1, str(item.read.path)).hyperlink = item.read.path.resolve().as_uri()
+            text_cell(findings, row, 1, str(item.read.path)).hyperlink = link
             text_cell(findings, row, 2, d.code)
             text_cell(findings, row, 3, PHRASES[d.severity.value]["zh" if lang == "zh" else "en"])
             text_cell(findings, row, 4, "；".join(c.path for c in d.cells))
