@@ -218,12 +218,14 @@ class Form:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", MappingProxyType({i.id: i for i in self.items}))
-        paths = {i.id: " > ".join([a.label for a in self.ancestors(i.id)] + [i.label]) for i in self.items}
-        object.__setattr__(self, "_paths", MappingProxyType(paths))
+        paths: dict[str, str] = {}
         below: dict[str, set[str]] = {}
         for item in self.items:
-            for ancestor in self.ancestors(item.id):
+            ancestors = self.ancestors(item.id)
+            paths[item.id] = " > ".join([a.label for a in ancestors] + [item.label])
+            for ancestor in ancestors:
                 below.setdefault(ancestor.id, set()).add(item.id)
+        object.__setattr__(self, "_paths", MappingProxyType(paths))
         object.__setattr__(self, "_below", MappingProxyType({k: frozenset(v) for k, v in below.items()}))
         object.__setattr__(self, "_names", MappingProxyType(_names(self)))
 
