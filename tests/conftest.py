@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +18,11 @@ from hypothesis import HealthCheck, settings
 from baobiao.cli import main
 from baobiao.model import Form
 from baobiao.pipeline import load_spec
+
+# compiled forms are cached in a folder of the test run's own, not the user's ~/.cache
+_CACHE = tempfile.mkdtemp(prefix="baobiao-test-cache-")
+os.environ["BAOBIAO_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 settings.register_profile("default", max_examples=40, deadline=None)
 settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -169,8 +169,8 @@ def _first(report: Report, limit: int) -> Report:
     return Report(report.path, tuple(kept), report.sources, report.not_checked)
 
 
-def _spec_or_exit(spec: str, fmt: str, lang: str) -> SpecResult:
-    result = load_spec(spec)
+def _spec_or_exit(spec: str, fmt: str, lang: str, tree: bool = False) -> SpecResult:
+    result = load_spec(spec, tree)
     if result.form is None:
         _emit([result.report], fmt, lang)
         raise SystemExit(EXIT_USAGE)
@@ -757,7 +757,7 @@ def migrate_command(old: str, new: str, data: str, out: str | None) -> None:
 @_LANG
 def fmt(spec: str, lang: str) -> None:
     """Print SPEC in canonical form (the file itself is not changed)."""
-    result = _spec_or_exit(spec, "human", lang)
+    result = _spec_or_exit(spec, "human", lang, tree=True)
     assert result.ast is not None
     click.echo(format_spec(result.ast), nl=False)
 

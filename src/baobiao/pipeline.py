@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from baobiao import formcache
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag, has_errors, sorted_diagnostics
 from baobiao.instance.check import Checked, check
 from baobiao.instance.load import Instance, load_instance
@@ -18,7 +19,6 @@ from baobiao.instance.locate import grouped, likely_wrong
 from baobiao.instance.workbook import load_workbook_instance
 from baobiao.instance.yamlsafe import YMap, YNode, YScalar, load_yaml
 from baobiao.model import Form
-from baobiao.model.compile import compile_spec
 from baobiao.model.extend import edits_without_base, merge
 from baobiao.model.lint import contradictions
 from baobiao.outputs import Inputs, OutputFailed, failure, refusal, write_output
@@ -30,7 +30,6 @@ from baobiao.resources import builtin_specs
 from baobiao.source import ReadError, Source, read_source
 from baobiao.syntax import ast
 from baobiao.syntax.limits import MAX_EXTENDS
-from baobiao.syntax.parser import parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +78,8 @@ def _syntax_tree(
 ) -> tuple[ast.SpecFile | None, ast.SpecFile | None, list[Diagnostic], dict[str, Source]]:
     """Parse a spec and, if it extends another, merge it onto its base (recursively).
     Returns (own tree, merged tree, problems, sources read)."""
+    from baobiao.syntax.parser import parse  # not imported when the compiled form is cached
+
     own, problems = parse(source)
     sources = {source.name: source}
     if own is None:
@@ -123,14 +124,17 @@ def compile_source(source: Source, path: Path | None = None) -> SpecResult:
     sources = MappingProxyType(found)
     if merged is None or has_errors(problems):
         return SpecResult(None, own, Report(source.name, sorted_diagnostics(problems), sources))
+    from baobiao.model.compile import compile_spec
+
     form, more = compile_spec(merged)
     if form is not None and (conflicting := contradictions(form)):  # rules that admit no data
         return SpecResult(None, own, Report(source.name, sorted_diagnostics(problems + more + conflicting), sources))
     return SpecResult(form, own, Report(source.name, sorted_diagnostics(problems + more), sources))
 
 
-def load_spec(ref: str) -> SpecResult:
-    """Read, parse and compile a spec given by path or built-in name."""
+def load_spec(ref: str, tree: bool = False) -> SpecResult:
+    """Read, parse and compile a spec given by path or built-in name; a form compiled before
+    is taken from the cache (baobiao.formcache), without its syntax tree unless ``tree``."""
     path = resolve_spec(ref)
     if path is None:
         names = "、".join(builtin_specs()) or "-"
@@ -140,7 +144,12 @@ def load_spec(ref: str) -> SpecResult:
         source = read_source(path, ref if Path(ref).exists() else _display(path))
     except ReadError as error:
         return SpecResult(None, None, _read_failure(ref, error))
-    return compile_source(source, path)
+    if not tree and (kept := formcache.lookup(source, path)) is not None:
+        return SpecResult(kept[0], None, kept[1])
+    result = compile_source(source, path)
+    if result.form is not None:
+        formcache.store(source, path, result.form, result.report)
+    return result
 
 
 @dataclass(frozen=True, slots=True)

@@ -365,7 +365,7 @@ def _run_spec(text: str, folder: Path) -> None:
 
     path = folder / "mutant.spec"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    loaded = load_spec(str(path))
+    loaded = load_spec(str(path), tree=True)
     if loaded.form is not None and loaded.ast is not None:
         format_spec(loaded.ast)
         check_data(loaded.form, ROOT / "examples" / "county-dept-2021.yaml", loaded.report.sources)
