@@ -17,6 +17,7 @@ from lark import Token, Tree
 
 from baobiao.diagnostics.core import Severity
 from baobiao.diagnostics.render import LANGS, hint, message
+from baobiao.instance.load import load_instance
 from baobiao.model.lint import lint
 from baobiao.pipeline import compile_source, load_spec
 from baobiao.source import Source
@@ -295,3 +296,18 @@ def test_a_chain_of_extends_stops_at_its_limit(tmp_path: Path) -> None:
     assert problems and any(f"上限 {MAX_EXTENDS} 层" in message(d, "zh") for d in problems)
     short = load_spec(str(tmp_path / f"s{12 - MAX_EXTENDS}.spec"))  # exactly MAX_EXTENDS forms
     assert short.form is not None and short.form.item("a11") is not None
+
+
+def test_a_data_file_of_the_largest_form_the_limits_admit_is_read_whole() -> None:
+    """The data file's own limits (events of the YAML parser) admit every cell of the largest
+    table a spec may define: a form the spec limits accept is never one whose data is refused."""
+    n = int(MAX_VALUES**0.5)
+    result = compile_source(Source("t.spec", square_table(n)))
+    assert result.form is not None, result.report.diagnostics[:3]
+    rows = "".join(f"  r{i}: {{{', '.join(f'c{j}: {(i + j) % 7}' for j in range(n))}}}\n" for i in range(n))
+    data = "meta:\n  agency: 某县人民政府办公室\n  year: 2024\nvalues:\n" + rows
+    instance, problems = load_instance(result.form, Source("d.yaml", data))
+    assert instance is not None, [d.code for d in problems]
+    assert [d for d in problems if d.severity is Severity.ERROR] == []
+    assert len(instance.values) == n * n
+    assert instance.values["r3.c5"].number == 1 and instance.values[f"r{n - 1}.c{n - 1}"].number == (2 * n - 2) % 7

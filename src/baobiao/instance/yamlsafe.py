@@ -26,9 +26,12 @@ import yaml
 from baobiao.diagnostics.core import Diagnostic, diag
 from baobiao.instance.values import MAX_TEXT_FINDINGS, checked_text, quote
 from baobiao.source import MAX_TEXT_CHARS, UNSAFE, Source, Span
+from baobiao.syntax.limits import MAX_VALUES
 
 MAX_DEPTH = 16
-MAX_EVENTS = 200_000  # parser events (a data file has a few thousand)
+#: parser events (a data file has a few thousand): enough for the largest form a spec may define
+#: (MAX_VALUES cells, each a key and a value, and each table row a mapping of its own)
+MAX_EVENTS = 4 * MAX_VALUES + 10_000
 #: A malformed file up to this long is parsed again by PyYAML's Python parser (about a second),
 #: for its messages and the typing slips; a longer one keeps libyaml's position.
 PY_REPARSE_CHARS = 256 * 1024
