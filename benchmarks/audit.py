@@ -1,16 +1,19 @@
-"""How long `baobiao audit` takes on a folder of published reports, as a user runs it (one
-process, cold): N HTML reports of the 2021 form (generated valid instances, each rendered by
+"""How long `baobiao audit` takes on a folder of published reports, as a user runs it (a
+command, cold): N HTML reports of the 2021 form (generated valid instances, each rendered by
 `baobiao render --to html` as an agency would publish it, then given a different agency name
-and year so that no two are alike), and P PDFs made from Word reports by LibreOffice.
+so that no two are alike), and P PDFs made from Word reports by LibreOffice.
 
     .venv/bin/python benchmarks/audit.py [N] [P]
 
-Prints the time of the whole folder (HTML), per report, and of each PDF audited alone; the
-report files are made before timing and are not counted.
+Prints the time of the whole folder (HTML) with the default worker processes and with
+`--jobs 1`, each with the load average of the minute before it (other processes on the
+machine take processors from the workers), and of each PDF audited alone; the report files are
+made before timing and are not counted.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -64,11 +67,13 @@ def main() -> None:
         folder = Path(tmp)
         (folder / "html").mkdir()
         html = make_reports(folder / "html", n, ("html",))
-        seconds, rc = timed("audit", str(folder / "html" / "reports"), "--format", "short")
-        print(
-            f"{len(html)} HTML reports: {seconds:.1f} s "
-            f"({seconds / max(1, len(html)) * 1000:.0f} ms a report), exit {rc}"
-        )
+        for how, jobs in ((f"{len(os.sched_getaffinity(0))} workers (the default)", ()), ("--jobs 1", ("--jobs", "1"))):
+            load = os.getloadavg()[0]
+            seconds, rc = timed("audit", str(folder / "html" / "reports"), "--format", "short", *jobs)
+            print(
+                f"{len(html)} HTML reports, {how}: {seconds:.1f} s "
+                f"({seconds / max(1, len(html)) * 1000:.0f} ms a report), exit {rc}; load before {load:.2f}"
+            )
         if p and shutil.which("soffice"):
             (folder / "pdf").mkdir()
             docx = make_reports(folder / "pdf", p, ("docx",))
