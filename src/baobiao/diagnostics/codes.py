@@ -1306,6 +1306,27 @@ _ALL = [
         },
     ),
     _c(
+        "D344",
+        "units-in-values",
+        W,
+        {
+            "zh": "另有 {count} 个数值也写了本栏的单位（{labels}），同样按数字读入",
+            "en": "{count} more values have their item's unit written in ({labels}); they too are read as numbers",
+        },
+        {
+            "zh": "只填数字；单位已印在表上。",
+            "en": "write only the numbers; the units are printed on the form.",
+        },
+        {
+            "zh": "数值里写了本栏自己的单位（“23件”写在以件计的栏里）时按数字读入并给出 D314 警告。前 3 个逐一列出，"
+            "其余合为这一条，免得一份在每栏都写了单位的报告（发布的报告常见）的几百条同样的警告淹没真正的问题。",
+            "en": "A value written with its own item's unit ('23件' in a cell counted in 件) is read as the number with "
+            "a D314 warning. The first 3 are listed one by one and the rest folded into this one, so that a report "
+            "that writes the unit in every cell (common in published reports) does not bury its real findings under "
+            "hundreds of identical warnings.",
+        },
+    ),
+    _c(
         "C420",
         "localisation-over-budget",
         N,

@@ -448,6 +448,33 @@ class _Loader:
         self.values[item_id] = CellValue(item_id, number, text, path, value.span)
 
 
+#: same-unit D314 warnings shown one by one; those after are folded into one D344
+UNIT_WARNINGS_SHOWN = 3
+
+
+def fold_unit_warnings(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """The D314 warnings of values written with their own unit ("23件" in a cell counted in 件),
+    the first few as they are and the rest as one D344 that counts them: a report that writes
+    its unit in every cell gets one note, not two hundred that bury its real findings."""
+    same_unit = [d for d in problems if d.code == "D314" and d.severity is Severity.WARNING]
+    if len(same_unit) <= UNIT_WARNINGS_SHOWN + 1:
+        return problems
+    folded = same_unit[UNIT_WARNINGS_SHOWN:]
+    labels = [str(d.args["label"]) for d in folded[:5]]
+    more = "等" if len(folded) > len(labels) else ""
+    summary = diag(
+        "D344",
+        folded[0].span,
+        count=str(len(folded)),
+        labels="、".join(f"“{label}”" for label in labels) + more,
+        labels_en=", ".join(f"'{label}'" for label in labels) + (", …" if more else ""),
+        data_path=folded[0].data_path,
+    )
+    gone = {id(d) for d in folded}
+    kept = [d for d in problems if id(d) not in gone]
+    return [*kept, summary]
+
+
 def value_problem(
     item: Item, text: str, parsed: Parsed, span: Span | None = None, data_path: str | None = None
 ) -> Diagnostic | None:
@@ -489,4 +516,4 @@ def load_instance(form: Form, source: Source, strict_labels: bool = False) -> tu
     label that matches only through a slip is an error, and its value is not read."""
     loader = _Loader(form, source, strict_labels)
     instance = loader.load()
-    return instance, loader.problems
+    return instance, fold_unit_warnings(loader.problems)

@@ -28,7 +28,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from baobiao.diagnostics.core import Diagnostic, diag
-from baobiao.instance.load import CellValue, Instance, value_problem
+from baobiao.instance.load import CellValue, Instance, fold_unit_warnings, value_problem
 from baobiao.instance.meta import resolve_meta
 from baobiao.instance.values import (
     MAX_INTEGER_DIGITS,
@@ -463,7 +463,7 @@ def load_workbook_instance(
     year = _index(meta.get("year"))
     resolved, meta_problems = resolve_meta(form, meta, strict=strict_labels)
     problems.extend(meta_problems)
-    return Instance(str(path), MappingProxyType(resolved), year, MappingProxyType(values)), problems
+    return Instance(str(path), MappingProxyType(resolved), year, MappingProxyType(values)), fold_unit_warnings(problems)
 
 
 def _sheet_of(sheets: list[_Sheet], table: Table) -> _Sheet | None:
