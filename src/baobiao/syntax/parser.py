@@ -10,6 +10,7 @@ import contextlib
 import functools
 import gc
 import re
+import threading
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -42,6 +43,9 @@ class _SpecIndenter(Indenter):
 
 
 _INDENTER = _SpecIndenter()
+#: Lark's parser keeps its post-lexer (the indenter above, with its stack of indentation levels)
+#: between calls: one parse at a time, or threads would read each other's indentation
+_PARSING = threading.Lock()
 
 
 def build_parser(strict: bool = False, cache: bool = True) -> Lark:
@@ -321,7 +325,7 @@ def parse(source: Source) -> tuple[ast.SpecFile | None, list[Diagnostic]]:
         return None, problems
     text = source.text if source.text.endswith("\n") else source.text + "\n"
     parser = _parser()
-    with gc_paused():
+    with _PARSING, gc_paused():
         try:
             tree = parser.parse(text)
         except DedentError:
