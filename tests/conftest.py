@@ -23,6 +23,8 @@ from baobiao.pipeline import load_spec
 _CACHE = tempfile.mkdtemp(prefix="baobiao-test-cache-")
 os.environ["BAOBIAO_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, True)
+# a message naming a parameter its diagnostic lacks is an error, not "{key}" in the text
+os.environ["BAOBIAO_STRICT_MESSAGES"] = "1"
 
 settings.register_profile("default", max_examples=40, deadline=None)
 settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

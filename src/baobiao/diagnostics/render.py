@@ -11,11 +11,11 @@ that nothing an input holds drives the terminal or fails an encoder.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
-from wcwidth import wcswidth
 
 from baobiao import __version__
 from baobiao.diagnostics.codes import CODES, PHRASES
@@ -28,8 +28,19 @@ EXCERPT_CONTEXT = 40  # characters kept before the span when a long line is cut
 LANGS = ("zh", "en")
 
 
+#: set (to anything) to make a message parameter that a diagnostic does not carry an error
+#: instead of "{key}" in the text: the test suite sets it, so a missing parameter fails a test
+STRICT_ENV = "BAOBIAO_STRICT_MESSAGES"
+
+
+class MissingParameter(KeyError):
+    """A message or hint names a parameter its diagnostic does not carry (strict mode only)."""
+
+
 class _Args(dict[str, object]):
     def __missing__(self, key: str) -> str:
+        if os.environ.get(STRICT_ENV):
+            raise MissingParameter(f"message parameter {{{key}}} not given")
         return "{" + key + "}"
 
 
@@ -76,6 +87,10 @@ def phrase(key: str, lang: str, **args: object) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth  # 40 ms to import: only when an excerpt has CJK text
+
     w = wcswidth(text)
     return w if w >= 0 else len(text)
 
