@@ -19,7 +19,7 @@ from pathlib import Path
 from random import Random
 
 from baobiao.instance import scan
-from baobiao.instance.batch import check_csv
+from baobiao.instance.batch.check import check_csv
 from baobiao.pipeline import load_data, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]

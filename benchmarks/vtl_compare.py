@@ -38,7 +38,9 @@ from pathlib import Path
 from random import Random
 
 from baobiao.instance import scan
-from baobiao.instance.batch import NAMES, WORKERS, AgencyResult, _ranges, check_csv, compile_rules
+from baobiao.instance.batch.blocks import NAMES, _ranges
+from baobiao.instance.batch.check import WORKERS, AgencyResult, check_csv
+from baobiao.instance.batch.matrix import compile_rules
 from baobiao.model import RuleKind
 from baobiao.pipeline import load_data, load_spec
 

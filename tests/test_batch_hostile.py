@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baobiao.diagnostics.render import message
-from baobiao.instance.batch import AgencyResult, check_csv, compile_rules
+from baobiao.instance.batch.check import AgencyResult, check_csv
+from baobiao.instance.batch.matrix import compile_rules
 from baobiao.instance.check import check
 from baobiao.instance.load import Instance
 from baobiao.instance.values import format_number

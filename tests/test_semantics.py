@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from baobiao.instance.batch import AgencyResult, RuleMatrix, check_csv, compile_rules, rule_flags
+from baobiao.instance.batch.check import AgencyResult, check_csv
+from baobiao.instance.batch.matrix import RuleMatrix, compile_rules, rule_flags
 from baobiao.instance.check import check
 from baobiao.instance.values import format_number
 from baobiao.model import Form

@@ -15,7 +15,7 @@ import click
 from baobiao import __version__
 from baobiao.diagnostics.codes import CODES, TOPICS, lookup
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag
-from baobiao.diagnostics.render import LANGS, RENDERERS, diagnostic_json, render_summary
+from baobiao.diagnostics.render import LANGS, RENDERERS, diagnostic_json, phrase, render_summary
 from baobiao.instance.claims import describe_terms
 from baobiao.outputs import Inputs, OutputFailed, atomic_text, destination, failure, refusal, write_output
 from baobiao.pipeline import (
@@ -82,7 +82,8 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
     (streamed to a temporary file beside the target and renamed at the end: outputs.atomic_text)."""
     import json
 
-    from baobiao.instance.batch import AgencyResult, check_csv
+    from baobiao.instance.batch.check import AgencyResult, check_csv
+    from baobiao.instance.batch.matrix import batch_checked
 
     assert result.form is not None
     if not path.is_file():
@@ -117,6 +118,7 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
             summary = check_csv(result.form, path, on_agency, progress=advance, every=out is not None)
     if summary.problems:
         _emit([Report(str(path), tuple(summary.problems))], fmt, lang)
+    skipped = [r.id for r in result.form.rules if not batch_checked(r)]
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -127,6 +129,7 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
                     "agencies": summary.agencies,
                     "agencies_with_errors": summary.with_errors,
                     "rules": summary.rules.most_common(),
+                    "not_checked": skipped,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -138,6 +141,9 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
         click.echo(f"{path}: {summary.agencies} 个机关，{summary.with_errors} 个有错误", err=True)
         for rule_id, n in summary.rules.most_common(10):
             click.echo(f"  {n:>8}  {rule_id}", err=True)
+        declared = list(dict.fromkeys(rule_id.split("@")[0] for rule_id in skipped))  # as the spec names them
+        if declared:
+            click.echo(phrase("batch-not-checked", lang, count=len(declared), rules=", ".join(declared)), err=True)
     failed = summary.with_errors or any(p.severity is Severity.ERROR for p in summary.problems)
     raise SystemExit(EXIT_FINDINGS if failed else EXIT_OK)
 

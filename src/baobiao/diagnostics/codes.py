@@ -2013,6 +2013,12 @@ PHRASES: dict[str, Text] = {
         "en": "  ({count} cross-year rule(s) or year-on-year statement(s) not checked: give last year's data with "
         "--previous)",
     },
+    "batch-not-checked": {
+        "zh": "  （{count} 条规则未在批量中检查：它们依据机关层级（when level）或上年数据，长表 CSV 中没有；"
+        "逐个数据文件 check 时检查：{rules}）",
+        "en": "  ({count} rule(s) not checked in a batch: they depend on the agency's level (when level) or on last "
+        "year's data, which a long CSV does not carry; `check` of each agency's data file checks them: {rules})",
+    },
     "total": {
         "zh": "共 {files} 个文件，{failed} 个有错误；合计 {errors} 个错误，{warnings} 个警告",
         "en": "{files} files, {failed} with errors; {errors} error(s), {warnings} warning(s) in all",

@@ -380,7 +380,7 @@ def _run_data(text: str, folder: Path) -> None:
 
 
 def _run_csv(text: str, folder: Path) -> None:
-    from baobiao.instance.batch import check_csv
+    from baobiao.instance.batch.check import check_csv
 
     path = folder / "mutant.csv"
     path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
