@@ -1034,17 +1034,23 @@ def _wps_para(
     bold: bool = False,
     font: str = "仿宋_GB2312",
     exact: bool = True,
+    ppr: str = "",
 ) -> str:
+    """A paragraph as WPS writes it; ``ppr``: properties that go first (w:pStyle, w:numPr)."""
     ind = '<w:ind w:firstLine="640" w:firstLineChars="200"/>' if indent else ""
     spacing = '<w:spacing w:line="560" w:lineRule="exact"/>' if exact else ""
     return (
-        f'<w:p><w:pPr>{spacing}{ind}<w:jc w:val="{jc}"/></w:pPr>{_wps_run(text, size=size, bold=bold, font=font)}</w:p>'
+        f'<w:p><w:pPr>{ppr}{spacing}{ind}<w:jc w:val="{jc}"/></w:pPr>'
+        f"{_wps_run(text, size=size, bold=bold, font=font)}</w:p>"
     )
 
 
-def wps_table(rep: Report, rows: list[list[Cell]], width: int) -> str:
+def wps_table(
+    rep: Report, rows: list[list[Cell]], width: int, numbered: Callable[[str], tuple[str, str]] | None = None
+) -> str:
     """A table as WPS writes it: no w:tblGrid, widths on the cells, w:vMerge without w:val on
-    the cells a vertical merge continues into."""
+    the cells a vertical merge continues into. ``numbered``: a label's list properties and its
+    text without the number the list shows (labels numbered automatically)."""
     col_w = 8800 // width
     pos = positions(rows)
     starts = {(r, col): c for r, placed in enumerate(pos) for col, c in placed}
@@ -1068,9 +1074,13 @@ def wps_table(rep: Report, rows: list[list[Cell]], width: int) -> str:
                 vm = '<w:vMerge w:val="restart"/>' if c.rowspan > 1 else ""
                 text = rep.cell_text(c.cid) if c.cid else "\n".join(("　" * c.indent + c.text, *c.notes))
                 jc = "center" if (c.cid or not c.indent) else "left"
+                ppr = ""
+                if numbered is not None and not c.cid:
+                    ppr, text = numbered(text)
+                para = _wps_para(text, jc=jc, indent=False, size=18, exact=False, ppr=ppr)
                 out.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{col_w * c.colspan}" w:type="dxa"/>{span}{vm}'
-                    f'<w:vAlign w:val="center"/></w:tcPr>{_wps_para(text, jc=jc, indent=False, size=18, exact=False)}</w:tc>'
+                    f'<w:vAlign w:val="center"/></w:tcPr>{para}</w:tc>'
                 )
                 for k in range(1, c.rowspan):
                     above[(r + k) * 1000 + col] = c
@@ -1140,6 +1150,154 @@ def wps_docx(rep: Report) -> bytes:
                 compress_type=zipfile.ZIP_DEFLATED,
             )
     return out.getvalue()
+
+
+def _package(parts: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(
+                zipfile.ZipInfo(name, date_time=FIXED.timetuple()[:6]),
+                text.encode("utf-8"),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+    return out.getvalue()
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+# the numbers a list shows before a label of table 三, and the level of the list each is
+NUMBERS = (
+    (re.compile(rf"^([{CHINESE_NUMERALS}]+)、"), 0),  # 一、
+    (re.compile(rf"^（([{CHINESE_NUMERALS}]+)）"), 1),  # （一）
+    (re.compile(r"^(\d+)\."), 2),  # 1.
+)
+
+
+def _wps_lvl(ilvl: int, fmt: str, text: str, style: str = "") -> str:
+    """A list level as WPS writes it (numbering.xml)."""
+    linked = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return (
+        f'<w:lvl w:ilvl="{ilvl}" w:tentative="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{linked}'
+        f'<w:suff w:val="nothing"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="0" w:firstLine="{640 if ilvl < 2 else 0}"/></w:pPr>'
+        '<w:rPr><w:rFonts w:hint="default"/></w:rPr></w:lvl>'
+    )
+
+
+def _wps_levels(fmts: tuple[tuple[str, str, str], ...]) -> str:
+    levels = [_wps_lvl(i, fmt, text, style) for i, (fmt, text, style) in enumerate(fmts)]
+    levels += [_wps_lvl(i, "decimal", f"%{i + 1}.") for i in range(len(fmts), 9)]
+    return "".join(levels)
+
+
+def wps_numbered_docx(rep: Report) -> bytes:
+    """A .docx as WPS writes a report whose numbers are automatic: the headings' numbers come
+    from a list linked to the heading styles (标题 1 "%1、", 标题 2 "（%2）", chineseCounting),
+    and table 三's row labels are numbered by a list of their own on each label (一、 （一） 1.,
+    restarting under each parent). The text holds none of those numbers; the package has the
+    styles and numbering parts and the relationships that name them."""
+    counts = [0, 0, 0]
+
+    def numbered(text: str) -> tuple[str, str]:
+        """A label of table 三 without its number, in the list showing that number."""
+        for pattern, level in NUMBERS:
+            m = pattern.match(text)
+            if m:
+                counts[level] += 1
+                counts[level + 1 :] = [0] * (2 - level)
+                shown = m.group(1)
+                expected = CHINESE_NUMERALS[counts[level] - 1] if level < 2 else str(counts[level])
+                assert shown == expected, (text, counts)  # the list shows what the form prints
+                return f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="2"/></w:numPr>', text[m.end() :]
+        return "", text
+
+    parts = []
+    for kind, text in rep.blocks:
+        if kind == "title":
+            parts.append(_wps_para(text, jc="center", indent=False, size=44, font="方正小标宋简体"))
+        elif kind in ("h1", "h2"):
+            level = 0 if kind == "h1" else 1
+            m = NUMBERS[level][0].match(text)
+            assert m, text
+            font = "黑体" if kind == "h1" else "楷体_GB2312"
+            style = "2" if kind == "h1" else "3"
+            parts.append(_wps_para(text[m.end() :], font=font, ppr=f'<w:pStyle w:val="{style}"/>'))
+        elif kind == "table":
+            g = rep.tables[text]
+            parts.append(wps_table(rep, g.rows(), g.width, numbered if text == "t3" else None))
+        elif kind in ("sign", "date"):
+            parts.append(_wps_para(text, jc="right", indent=False))
+        else:
+            parts.append(_wps_para(text))
+    ns = (
+        f'xmlns:w="{W}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:wpsCustomData="http://www.wps.cn/officeDocument/2013/wpsCustomData"'
+    )
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {ns}><w:body>{"".join(parts)}'
+        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" '
+        'w:left="1587" w:header="851" w:footer="1474" w:gutter="0"/></w:sectPr></w:body></w:document>'
+    )
+    font = '<w:rPr><w:rFonts w:ascii="{0}" w:hAnsi="{0}" w:eastAsia="{0}"/><w:sz w:val="32"/></w:rPr>'
+    styles = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles {ns}>'
+        '<w:style w:type="paragraph" w:default="1" w:styleId="1"><w:name w:val="Normal"/><w:qFormat/>'
+        f'<w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr>{font.format("仿宋_GB2312")}</w:style>'
+        '<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 1"/><w:basedOn w:val="1"/>'
+        '<w:next w:val="1"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>'
+        '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:outlineLvl w:val="0"/></w:pPr>'
+        f"{font.format('黑体')}</w:style>"
+        '<w:style w:type="paragraph" w:styleId="3"><w:name w:val="heading 2"/><w:basedOn w:val="1"/>'
+        '<w:next w:val="1"/><w:unhideWhenUsed/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>'
+        '<w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr><w:outlineLvl w:val="1"/></w:pPr>'
+        f"{font.format('楷体_GB2312')}</w:style>"
+        '<w:style w:type="character" w:default="1" w:styleId="4"><w:name w:val="Default Paragraph Font"/>'
+        "<w:semiHidden/></w:style></w:styles>"
+    )
+    headings = (("chineseCounting", "%1、", "2"), ("chineseCounting", "（%2）", "3"))
+    rows = (("chineseCounting", "%1、", ""), ("chineseCounting", "（%2）", ""), ("decimal", "%3.", ""))
+    numbering = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {ns}>'
+        '<w:abstractNum w:abstractNumId="0"><w:nsid w:val="0F1A2B3C"/><w:multiLevelType w:val="multilevel"/>'
+        f'<w:tmpl w:val="5A1B2C3D"/>{_wps_levels(headings)}</w:abstractNum>'
+        '<w:abstractNum w:abstractNumId="1"><w:nsid w:val="1E2D3C4B"/><w:multiLevelType w:val="multilevel"/>'
+        f'<w:tmpl w:val="6B2C3D4E"/>{_wps_levels(rows)}</w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>'
+    )
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{main}.document.main+xml"/>'
+        f'<Override PartName="/word/styles.xml" ContentType="{main}.styles+xml"/>'
+        f'<Override PartName="/word/numbering.xml" ContentType="{main}.numbering+xml"/>'
+        "</Types>"
+    )
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    document_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/numbering" Target="numbering.xml"/></Relationships>'
+    )
+    return _package(
+        {
+            "[Content_Types].xml": content_types,
+            "_rels/.rels": rels,
+            "word/document.xml": document,
+            "word/_rels/document.xml.rels": document_rels,
+            "word/styles.xml": styles,
+            "word/numbering.xml": numbering,
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1629,6 +1787,28 @@ NATURAL_RESOURCES_2021 = {
         other_reason=(1, 0, 0, 0, 0, 1),
     ),
     **table4(recon=(1, 0, 0, 1), direct=(0, 0, 1, 0), review=(0, 0, 0, 0)),
+}
+
+# 某某县文化广电和旅游局 2021 (2021 form; 其他法律行政法规禁止公开 is planted, see the document)
+CULTURE_2021 = {
+    **table2_2021(guizhang=(0, 0, 0), normative=(2, 1, 14), licensing=127, penalty=18, enforcement=0, fees="0"),
+    **table3(
+        F2021,
+        new=(46, 8, 0, 1, 3, 2),
+        carried=(2, 1, 0, 0, 0, 0),
+        public=(18, 3, 0, 1, 1, 1),
+        partial=(6, 1, 0, 0, 1, 0),
+        state_secret=(1, 0, 0, 0, 0, 0),
+        third_party=(2, 1, 0, 0, 0, 0),
+        process_info=(3, 0, 0, 0, 0, 0),
+        not_held=(9, 2, 0, 0, 1, 0),
+        needs_making=(2, 0, 0, 0, 0, 0),
+        petitions=(2, 0, 0, 0, 0, 0),
+        repeated=(1, 0, 0, 0, 0, 0),
+        no_supplement=(1, 0, 0, 0, 0, 0),
+        other_reason=(1, 0, 0, 0, 0, 1),
+    ),
+    **table4(recon=(1, 0, 0, 0), direct=(0, 0, 0, 0), review=(0, 0, 0, 0)),
 }
 
 # XX县人民政府 2020 (2019 form, labels annotated as in Hubei)
@@ -2518,6 +2698,28 @@ def natural_resources_2021_wps() -> None:
     blocks.remove(("table", "t4"))
     rep = Report("natural-resources-2021-wps", F2021, agency, year, v, blocks, standard_tables(F2021))
     write("natural-resources-2021-wps.docx", wps_docx(rep))
+
+
+@document
+def county_culture_2021_autonumbered() -> None:
+    """A WPS document whose numbers are automatic (Word's list numbering): the headings
+    (一、 （一）) from lists linked to the heading styles, table 三's row labels (一、 （一） 1.)
+    from a list on each label; the text has none of them. Planted: 2.其他法律行政法规禁止公开
+    printed 2 (自然人 and 总计) where the row adds nothing to （七）总计."""
+    agency, year = "某某县文化广电和旅游局", 2021
+    v = dict(CULTURE_2021)
+    v["prohibited.natural"], v["prohibited.total"] = 2, 2
+    voice = Voice("我局", "全局", "县政府门户网站", "局政务服务窗口", "股室、直属单位")
+    rep = Report(
+        "county-culture-2021-autonumbered",
+        F2021,
+        agency,
+        year,
+        v,
+        modern_text(F2021, agency, year, v, text="B", voice=voice, date="2022年1月25日"),
+        standard_tables(F2021),
+    )
+    write("county-culture-2021-autonumbered.docx", wps_numbered_docx(rep))
 
 
 @document
