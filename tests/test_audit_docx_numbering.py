@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from baobiao.audit import docx as reader
 from baobiao.audit.document import Document, Paragraph, Table
 from baobiao.audit.extract import extract
-from baobiao.audit.numformats import format_number
+from baobiao.audit.numformats import FORMATS, format_number
 from baobiao.audit.readers import read_document
 from baobiao.diagnostics.render import message
 
@@ -725,7 +725,7 @@ def odd_numbering(draw: st.DrawFn) -> tuple[str, list[tuple[int | None, int | No
     """numbering.xml of a few definitions and lists, with any formats, texts, starts, restarts
     and overrides (levels out of range, lists naming missing definitions), and the lists and
     levels of the paragraphs."""
-    fmts = st.sampled_from([*sorted(reader._FORMATS), "bullet", "custom", "cardinalText", ""])
+    fmts = st.sampled_from([*sorted(FORMATS), "bullet", "custom", "cardinalText", ""])
     texts = st.text(alphabet="%%%123456789、（）.第条一 A", max_size=12)
     parts = []
     for aid in range(draw(st.integers(1, 3))):

@@ -89,7 +89,8 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-_FORMATS: Mapping[str, Callable[[int], str]] = MappingProxyType(
+#: each w:numFmt known, as a function of the number
+FORMATS: Mapping[str, Callable[[int], str]] = MappingProxyType(
     {
         "decimal": str,
         "decimalHalfWidth": str,
@@ -132,4 +133,4 @@ def format_number(n: int, fmt: str) -> str:
     known here (and numbers out of a format's range) in digits, as Word falls back."""
     if n < 0:
         return str(n)
-    return _FORMATS.get(fmt, str)(n)
+    return FORMATS.get(fmt, str)(n)
