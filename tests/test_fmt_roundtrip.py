@@ -392,6 +392,20 @@ def test_extending_specs_round_trip(text: str) -> None:
     assert_round_trip(text)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@given(extending_texts())
+def test_extending_specs_printed_whole_compile_to_the_same_form(text: str) -> None:
+    """`fmt --resolved`: the form with the forms it extends and its edits applied, printed as one
+    spec without `extends`, compiles to an equal form; printing that again changes nothing."""
+    first = compile_text(text)
+    assert first.form is not None and first.merged is not None
+    printed = format_spec(first.merged)
+    again = compile_text(printed)
+    assert again.form is not None, (printed, [(d.code, d.span and d.span.line) for d in again.report.diagnostics])
+    assert again.form == first.form, printed
+    assert again.ast is not None and format_spec(again.ast) == printed
+
+
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(builtin_mutants())
 def test_mutants_of_the_builtin_specs_round_trip(mutant: tuple[Path, str]) -> None:

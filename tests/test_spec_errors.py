@@ -61,6 +61,7 @@ CASES = [
     ("S109-tab", H + 'section s "t"\n\tx "t" 件\n', "S109", 3, 1),
     ("S109-space-then-tab", 'form a-b "t"\n \tversion "1"\n', "S109", 2, 2),
     ("S110-control-character", H + 'a "收到\x1b[31m数" 件\n', "S110", 2, 6),
+    ("S111-misspelt-keyword", H + 'section s "t"\n  a "t" 件\nrule r warnng "d"\n  a >= 0\n', "S111", 4, 8),
     ("S201-unknown-in-rule", H + 'x "t" 件\nrule r "d"\n  x >= y\n', "S201", 4, 8),
     ("S201-unknown-in-sum-of", H + 'a "t" 件 = sum of b, c\n  b "u" 件\n', "S201", 2, 21),
     ("S201-unknown-group", H + 'a "t" 件\nrule r "d"\n  sum(grp) >= a\n', "S201", 4, 7),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shlex
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -17,6 +19,7 @@ from baobiao.diagnostics.codes import CODES, TOPICS, lookup
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag
 from baobiao.diagnostics.render import LANGS, RENDERERS, diagnostic_json, phrase, render_summary
 from baobiao.instance.claims import describe_terms
+from baobiao.instance.load import Instance
 from baobiao.outputs import Inputs, OutputFailed, atomic_text, destination, failure, refusal, write_output
 from baobiao.pipeline import (
     CheckOptions,
@@ -148,6 +151,29 @@ def _check_batch(result: SpecResult, path: Path, jsonl: str | None, fmt: str, la
     raise SystemExit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+def _check_template(
+    result: SpecResult,
+    path: Path,
+    files: Sequence[Path],
+    previous: Instance | None,
+    options: CheckOptions,
+    fmt: str,
+    lang: str,
+) -> Report:
+    """`check --template`: the Word template's findings, with DATA's when given (the
+    template's text then checked against its tables); an unreadable template ends here (exit 2)."""
+    from baobiao.pipeline import check_with_template
+    from baobiao.report.authoring import read_template
+
+    assert result.form is not None
+    template, problems = read_template(path, result.form)
+    if template is None:
+        _emit([Report(str(path), tuple(problems))], fmt, lang)
+        raise SystemExit(EXIT_USAGE)
+    data = files[0] if files else None
+    return check_with_template(result.form, template, data, result.report.sources, previous, options).report
+
+
 @contextlib.contextmanager
 def _output_failure(target: str, fmt: str, lang: str) -> Iterator[None]:
     """An output that failed while being written (outputs.OutputFailed) ends in its diagnostic, exit 2."""
@@ -242,7 +268,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("spec")
-@click.argument("data", nargs=-1, required=True)
+@click.argument("data", nargs=-1)
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False),
@@ -260,6 +286,15 @@ def main() -> None:
     "tables",
     help="Check only these tables, comma-separated: ids or printed labels or their numbers (e.g. 三,四 or t3,t4).",
 )
+@click.option(
+    "--template",
+    "word_template",
+    type=click.Path(dir_okay=False),
+    metavar="REPORT.docx",
+    help="Also check the report's text written in Word (as `render --template` uses it): unknown or ambiguous "
+    "names in {{ }} (with suggestions), table markers out of place, prompts left to write, and the text's figures "
+    "against DATA's tables. Without DATA, the template alone.",
+)
 @_MAX_FINDINGS
 @_FORMAT
 @_LANG
@@ -270,6 +305,7 @@ def check(
     jsonl: str | None,
     strict_labels: bool,
     tables: str | None,
+    word_template: str | None,
     max_findings: int | None,
     fmt: str,
     lang: str,
@@ -277,6 +313,10 @@ def check(
     """Check DATA files (YAML, .xlsx workbooks, folders of them, or one long CSV of many
     agencies) against SPEC. Everything that can be read is checked: an unknown label or an
     unreadable value is a finding of its own, and slipped labels are read with a warning.
+
+    With --template REPORT.docx, the report's text is the Word file's: its placeholders are
+    checked against SPEC and its figures against DATA (one file, or none to check the
+    template alone).
 
     Exit status: 0 no errors (warnings allowed), 1 errors in the data, 2 usage errors,
     unreadable files or errors in the spec.
@@ -294,12 +334,17 @@ def check(
                 f"no such table: {', '.join(unknown) or tables!r}; tables: {names}", param_hint="--tables"
             )
     options = CheckOptions(strict_labels=strict_labels, tables=chosen)
+    if not data and word_template is None:
+        raise click.UsageError("Missing argument 'DATA...' (or --template REPORT.docx).")
     files = list(_data_files(data))
-    if not files:
+    if not files and word_template is None:
         click.echo(f"baobiao: {'没有找到数据文件' if lang == 'zh' else 'no data files found'}", err=True)
         raise SystemExit(EXIT_USAGE)
+    if word_template is not None and (len(files) > 1 or any(p.suffix.lower() == ".csv" for p in files)):
+        raise click.UsageError("--template goes with at most one DATA file (YAML or .xlsx)")
     if jsonl is not None:
-        inputs = Inputs.of([*_spec_files(spec, result), *files, Path(previous) if previous else None])
+        template_file = Path(word_template) if word_template else None
+        inputs = Inputs.of([*_spec_files(spec, result), *files, Path(previous) if previous else None, template_file])
         _refuse([Path(jsonl)], inputs, fmt, lang)
     if any(p.suffix.lower() == ".csv" for p in files):
         if len(files) != 1:
@@ -313,7 +358,10 @@ def check(
         if last_year is None:
             _emit([prev_report], fmt, lang)
             raise SystemExit(EXIT_USAGE)
-    reports = [check_data(result.form, path, result.report.sources, last_year, options).report for path in files]
+    if word_template is not None:
+        reports = [_check_template(result, Path(word_template), files, last_year, options, fmt, lang)]
+    else:
+        reports = [check_data(result.form, path, result.report.sources, last_year, options).report for path in files]
     if result.report.diagnostics:  # spec warnings, shown once with the first file
         first = reports[0]
         reports[0] = Report(first.path, result.report.diagnostics + first.diagnostics, first.sources, first.not_checked)
@@ -442,7 +490,7 @@ def audit(
     "targets",
     default="docx,html,txt",
     show_default=True,
-    help="Formats to write, comma-separated: docx, html, txt.",
+    help="Formats to write, comma-separated: docx, html, txt, pdf (pdf: the Word report printed by LibreOffice).",
 )
 @click.option(
     "--out",
@@ -462,6 +510,15 @@ def audit(
     help="A folder of templates to use before the built-in ones (TEMPLATES/<form>/ or TEMPLATES/).",
 )
 @click.option(
+    "--template",
+    "word_template",
+    type=click.Path(dir_okay=False),
+    metavar="REPORT.docx",
+    help="The report's text as a Word file written in Word or WPS (`baobiao new` makes one): each {{ }} gets the "
+    "table's figure (printed labels or ids: {{ 本年新收政府信息公开申请数量.总计 }}), a paragraph holding only "
+    "{{ 表三 }} becomes the table; the rest is kept as written. The file itself is never changed.",
+)
+@click.option(
     "--width",
     "text_width",
     type=click.IntRange(40, 400),
@@ -478,11 +535,16 @@ def render(
     out_dir: str,
     draft: bool,
     templates: str | None,
+    word_template: str | None,
     text_width: int,
     fmt: str,
     lang: str,
 ) -> None:
     """Check DATA, then write the report as Word, HTML and plain text.
+
+    DATA alone (a filled workbook without text) gives the report in the format's outline, with
+    sentences stating the tables' figures. With --template REPORT.docx the text is the Word
+    file's: its figures and tables are filled in, and `check --template` finds its problems.
 
     With errors in the data nothing is written (exit 1), unless --draft. Outputs are written
     atomically and never over an input file. Exit status as for `check`; 2 also for template errors.
@@ -506,12 +568,13 @@ def render(
         text_width=text_width,
         lang=lang,
         protected=tuple(_spec_files(spec, result)),
+        word_template=Path(word_template) if word_template else None,
     )
     _emit([rendered.report], fmt, lang)
     for path in rendered.written:
         click.echo(f"{'已写入' if lang == 'zh' else 'wrote'} {path}", err=True)
     codes = {d.code for d in rendered.report.diagnostics if d.severity is Severity.ERROR}
-    if any(c.startswith(("F", "R504")) for c in codes):
+    if any(c.startswith(("F", "R504", "R508", "R510")) for c in codes):
         raise SystemExit(EXIT_USAGE)
     if not rendered.written:
         raise SystemExit(EXIT_FINDINGS if codes else EXIT_USAGE)
@@ -529,12 +592,18 @@ def templates() -> None:
     "--templates",
     "folder",
     type=click.Path(file_okay=False, exists=True),
-    help="A folder of templates used before the built-in ones.",
+    help="A folder of templates used before the built-in ones (a subfolder named after the form, or one it "
+    "extends, is used before the folder itself).",
 )
 @_FORMAT
 @_LANG
 def templates_check(spec: str, folder: str | None, fmt: str, lang: str) -> None:
-    """List variables SPEC's templates use that the render context lacks, and items no template shows."""
+    """List variables SPEC's templates use that the render context lacks, and items no template shows.
+
+    The templates are found as `render` and `fuzz` find them: in --templates, then the form's own
+    folder templates/<form>/, then the folder of each form it extends (a provincial variant of
+    gov-disclosure-2021 uses templates/gov-disclosure-2021/), then templates/base/.
+    """
     from baobiao.report.inspect import check_templates
 
     result = _spec_or_exit(spec, fmt, lang)
@@ -552,7 +621,8 @@ def templates_check(spec: str, folder: str | None, fmt: str, lang: str) -> None:
     "--templates",
     "folder",
     type=click.Path(file_okay=False, exists=True),
-    help="A folder of templates to test, used before the built-in ones.",
+    help="A folder of templates to test, used before the built-in ones (a subfolder named after the form, or "
+    "one it extends, before the folder itself).",
 )
 @click.option(
     "-n",
@@ -573,11 +643,17 @@ def templates_check(spec: str, folder: str | None, fmt: str, lang: str) -> None:
     help="Where the smallest failing instance is saved, as a data file.",
 )
 def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, out: str) -> None:
-    """Render N generated valid instances of SPEC through its templates; report any crash,
-    undefined variable or value missing from an output, and save the smallest failing
+    """Render N generated valid instances of SPEC through its templates (those of the form, of
+    the forms it extends, then templates/base/; a folder of --templates first); report any
+    crash, undefined variable or value missing from an output, and save the smallest failing
     instance as a data file that `check` and `render` accept.
 
-    Exit status: 0 nothing found, 1 a failing instance was found, 2 usage or spec errors.
+    A template error that does not depend on the data (every instance tried fails with it, such
+    as a misspelt variable outside any condition) is reported once and no instance is saved.
+    Progress goes to stderr when it is a terminal.
+
+    Exit status: 0 nothing found, 1 a template error or a failing instance was found, 2 usage or
+    spec errors.
     """
     from baobiao.model.linear import Infeasible
     from baobiao.testing.fuzz import fuzz as run_fuzz
@@ -589,6 +665,13 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
     result = _spec_or_exit(spec, "human", "zh")
     assert result.form is not None
     _refuse([Path(out)], Inputs.of(_spec_files(spec, result), [Path(folder) if folder else None]), "human", "zh")
+    live = sys.stderr.isatty()
+
+    def progress(done: int, total: int, phase: str) -> None:
+        if live:
+            shown = f"{done}/{total} instances rendered" if phase == "generate" else f"shrinking: {done} renders"
+            click.echo(f"\r\x1b[2K{shown}", nl=False, err=True)
+
     try:
         found = run_fuzz(
             result.form,
@@ -597,6 +680,7 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
             templates=Path(folder) if folder else None,
             targets=chosen,
             save_to=destination(Path(out)),
+            progress=progress,
         )
     except OutOfBudget as exc:  # a form too large to generate instances of within the budget
         click.echo(f"baobiao: no instance of {spec} could be generated in time ({exc})", err=True)
@@ -607,9 +691,21 @@ def fuzz(spec: str, folder: str | None, examples: int, seed: int, targets: str, 
     except OSError as exc:  # saving the failing instance (rendering is done in memory)
         _emit([Report(out, (failure(Path(out), exc),))], "human", "zh")
         raise SystemExit(EXIT_USAGE) from None
+    finally:
+        if live:
+            click.echo("\r\x1b[2K", nl=False, err=True)
+    for problem in found.independent:
+        click.echo(problem)
+    if found.independent:
+        click.echo(
+            "the template error(s) above do not depend on the data: every instance tried fails with them, so no "
+            "instance is saved; fix the template and run fuzz again",
+            err=True,
+        )
     if found.failure is None:
-        click.echo(f"{found.examples} instances rendered without problems", err=True)
-        raise SystemExit(EXIT_OK)
+        if not found.independent:
+            click.echo(f"{found.examples} instances rendered without problems", err=True)
+        raise SystemExit(EXIT_FINDINGS if found.independent else EXIT_OK)
     for problem in found.problems:
         click.echo(problem)
     click.echo(f"smallest failing instance saved to {found.saved}", err=True)
@@ -658,6 +754,89 @@ def workbook(spec: str, out: str) -> None:
     click.echo(f"已写入 {out}", err=True)
 
 
+#: the Word template `new` writes (the rendered report takes the workbook's name)
+TEMPLATE_NAME = "正文模板.docx"
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def _report_stem(agency: str, year: int) -> str:
+    """The workbook's name, which the rendered report keeps: 某某县市场监督管理局2021年政府信息公开工作年度报告
+    (characters no file name may hold left out)."""
+    name = _NOT_IN_FILE_NAMES.sub("", agency).strip(" .")[:60]
+    return f"{name}{year}年政府信息公开工作年度报告"
+
+
+@main.command("new")
+@click.argument("spec")
+@click.argument("folder", metavar="DIR")
+@click.option("--agency", required=True, help="The agency's name (机关名称), as the report's title prints it.")
+@click.option("--year", required=True, type=click.IntRange(1990, 2200), help="The year reported on (年度), e.g. 2021.")
+@click.option("--level", help="The agency's level (机关层级), one of those SPEC declares (e.g. 县级政府部门).")
+def new(spec: str, folder: str, agency: str, year: int, level: str | None) -> None:
+    """Start a report of SPEC in DIR (created when missing): the fill-in workbook, with the
+    agency and year filled in, and a Word template of the report in the format's outline (the
+    six parts of the 2019 and 2021 formats, or the 2014 table's outline), whose sentences state
+    the tables' figures as {{ 本年新收政府信息公开申请数量.总计 }} and whose {{ 表三 }} paragraphs
+    become the tables. Write the text in Word or WPS over the yellow 【待填写】 prompts, fill in
+    the workbook, then run the `render` command this prints. Existing files are never replaced.
+    """
+    from baobiao.report.outline import word_template
+    from baobiao.report.workbook import write_workbook
+
+    result = _spec_or_exit(spec, "human", "zh")
+    form = result.form
+    assert form is not None
+    declared = form.declared("level")
+    if level is not None and declared and level.strip() not in declared:
+        raise click.BadParameter(f"{level!r} is not a level of {form.id}: {', '.join(declared)}", param_hint="--level")
+    name = agency.strip()
+    if not name or _NOT_IN_FILE_NAMES.sub("", name) != name:
+        raise click.BadParameter("give the agency's name as printed (no control characters or / \\ : * ? \" < > |)")
+    out = Path(folder)
+    data = out / f"{_report_stem(name, year)}.xlsx"
+    template = out / TEMPLATE_NAME
+    inputs = Inputs.of(_spec_files(spec, result))
+    problems = [d for d in [refusal(out, inputs, folder=True)] if d is not None]
+    for target in (data, template):
+        if target.exists() or target.is_symlink():
+            problems.append(
+                diag(
+                    "F006",
+                    None,
+                    path=str(target),
+                    reason="文件已存在；new 从不覆盖已有的文件（它可能已经填写过）",
+                    reason_en="it exists; `new` never replaces a file (it may hold work already done)",
+                )
+            )
+        elif out.is_dir() and (problem := refusal(target, inputs)) is not None:
+            problems.append(problem)
+    if problems:
+        _emit([Report(str(out), tuple(problems))], "human", "zh")
+        raise SystemExit(EXIT_USAGE)
+    if not form.applies_to(year):
+        warning = diag("D313", None, year=str(year), form=form.id, years=form.years_text())
+        _emit([Report(str(out), (warning,))], "human", "zh")
+    meta = {"agency": name, "year": str(year), **({"level": level.strip()} if level else {})}
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _emit([Report(str(out), (failure(out, exc),))], "human", "zh")
+        raise SystemExit(EXIT_USAGE) from None
+    _write(data, write_workbook(form, meta).data, "human", "zh")
+    _write(template, word_template(form, name, str(year)), "human", "zh")
+    for path in (data, template):
+        click.echo(f"已写入 {path}", err=True)
+    files = f"{shlex.quote(str(data))} --template {shlex.quote(str(template))}"
+    steps = (
+        f"下一步：\n  1. 在 {data.name} 的黄色格子里填写数字；\n"
+        f"  2. 在 Word 或 WPS 里写 {template.name}：把黄色的【待填写】换成本机关的文字，"
+        "{{ }} 里的数字和 {{ 表三 }} 等表格由 baobiao 填入；\n"
+        f"  3. 检查：baobiao check {spec} {files}\n"
+        f"  4. 生成报告：baobiao render {spec} {files} --out {shlex.quote(str(out))}"
+    )
+    click.echo(steps, err=True)
+
+
 @main.command()
 @click.argument("spec")
 @click.argument("data", nargs=-1, required=True)
@@ -675,7 +854,7 @@ def aggregate(spec: str, data: tuple[str, ...], out: str, name: str, lang: str) 
     """Add up DATA files (YAML, workbooks, or folders of them) cell by cell into one data file
     for a city's or province's table, and check it. A cell blank in any file is blank in the
     totals."""
-    from baobiao.instance.batch import aggregate as add_up
+    from baobiao.instance.batch.aggregation import aggregate as add_up
     from baobiao.pipeline import load_data
     from baobiao.testing import instance_yaml
 
@@ -760,12 +939,26 @@ def migrate_command(old: str, new: str, data: str, out: str | None) -> None:
 
 @main.command()
 @click.argument("spec")
+@click.option(
+    "--resolved",
+    is_flag=True,
+    help="Print the whole form, with the forms it extends and its edits applied, as one spec without "
+    "`extends`: a built-in form as a copy to edit (baobiao fmt --resolved gov-disclosure-2021 > my-form.spec).",
+)
 @_LANG
-def fmt(spec: str, lang: str) -> None:
-    """Print SPEC in canonical form (the file itself is not changed)."""
+def fmt(spec: str, resolved: bool, lang: str) -> None:
+    """Print SPEC in canonical form (the file itself is not changed).
+
+    With --resolved, print the whole form instead: every table, row, rule and term of the forms
+    it extends, with its own edits applied and the comments of each file kept. It compiles to
+    the same form. To make a provincial variant, either write a short spec that says
+    `extends gov-disclosure-2021` and lists its changes (see README), or copy the whole form with
+    --resolved and edit the copy.
+    """
     result = _spec_or_exit(spec, "human", lang, tree=True)
-    assert result.ast is not None
-    click.echo(format_spec(result.ast), nl=False)
+    tree = result.merged if resolved else result.ast
+    assert tree is not None
+    click.echo(format_spec(tree), nl=False)
 
 
 @main.command()

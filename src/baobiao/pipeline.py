@@ -7,7 +7,7 @@ all its problems; the pipeline stops between stages when a stage had errors.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -22,21 +22,29 @@ from baobiao.model import Form
 from baobiao.model.extend import edits_without_base, merge
 from baobiao.model.lint import contradictions
 from baobiao.outputs import Inputs, OutputFailed, failure, refusal, write_output
-from baobiao.report.backends import BACKENDS, Options
+from baobiao.report.authoring import WordTemplate, fill_template, read_template
+from baobiao.report.backends import BACKENDS, Options, unavailable
 from baobiao.report.context import RenderInput, build_context, describe_findings
-from baobiao.report.env import TEMPLATE_ERRORS, environment, template_dirs, template_error
+from baobiao.report.env import TEMPLATE_ERRORS, environment, search_path, template_error
+from baobiao.report.pdf import ConversionFailed, docx_to_pdf
 from baobiao.report.text_table import DEFAULT_WIDTH
 from baobiao.resources import builtin_specs
 from baobiao.source import ReadError, Source, read_source
 from baobiao.syntax import ast
+from baobiao.syntax.ast import SpecFile
 from baobiao.syntax.limits import MAX_EXTENDS
 
 
 @dataclass(frozen=True, slots=True)
 class SpecResult:
+    """A compiled spec: its form, its syntax tree as written (``ast``) and, for ``fmt
+    --resolved``, the tree merged onto the forms it extends (``merged``: the whole form as one
+    spec without ``extends``; the same tree as ``ast`` for a spec that extends none)."""
+
     form: Form | None
     ast: ast.SpecFile | None
     report: Report
+    merged: SpecFile | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +137,7 @@ def compile_source(source: Source, path: Path | None = None) -> SpecResult:
     form, more = compile_spec(merged)
     if form is not None and (conflicting := contradictions(form)):  # rules that admit no data
         return SpecResult(None, own, Report(source.name, sorted_diagnostics(problems + more + conflicting), sources))
-    return SpecResult(form, own, Report(source.name, sorted_diagnostics(problems + more), sources))
+    return SpecResult(form, own, Report(source.name, sorted_diagnostics(problems + more), sources), merged)
 
 
 def load_spec(ref: str, tree: bool = False) -> SpecResult:
@@ -220,6 +228,29 @@ def check_loaded(
     return DataResult(instance, checked, report, sources)
 
 
+def check_with_template(
+    form: Form,
+    template: WordTemplate,
+    path: Path | None,
+    spec_sources: Mapping[str, Source] = MappingProxyType({}),
+    previous: Instance | None = None,
+    options: CheckOptions = CheckOptions(),
+) -> DataResult:
+    """Check a data file whose report text is a Word template (report.authoring): the
+    template's own findings (placeholders, table markers, prompts left) and the data's, the
+    claims of the template's text checked against the data's tables (any text the data file
+    holds is not the report's). Without a data file, the template's findings alone."""
+    if path is None:
+        return DataResult(None, None, Report(template.name, sorted_diagnostics(template.findings)))
+    instance, problems, source = load_data(form, path, options)
+    if source is None:
+        return DataResult(None, None, Report(str(path), tuple(problems)))
+    if instance is not None:
+        instance = replace(instance, narrative=template.narrative)
+    found = [*problems, *template.findings]
+    return check_loaded(form, instance, found, source, spec_sources, previous, options, name=str(path))
+
+
 def load_previous(form: Form, path: Path, options: CheckOptions = CheckOptions()) -> tuple[Instance | None, Report]:
     """Last year's data for cross-year rules. It is read with the form its ``meta.form``
     names when that is another built-in form (last year's format), else with ``form``. Its
@@ -299,40 +330,67 @@ def render_report(
     text_width: int = DEFAULT_WIDTH,
     lang: str = "zh",
     protected: tuple[Path, ...] = (),
+    word_template: Path | None = None,
 ) -> RenderResult:
     """Check a data file, then write the report in each target format. With errors nothing is
     written, unless ``draft``: then the report is marked and lists the findings. All outputs
     are rendered before any is written; each is written atomically. ``out_dir`` (created when
     missing) and the files in it must pass baobiao.outputs.refusal: never an input (the data
-    file, ``protected`` files such as the spec, files of ``templates``), a device or a pipe;
-    they are refused before the data is read."""
-    inputs = Inputs.of((path, *protected), (templates,))
+    file, ``protected`` files such as the spec, files of ``templates``, ``word_template``), a
+    device or a pipe; they are refused before the data is read. ``word_template``: a Word
+    file written by the user (report.authoring) holds the report's text; the Word output is
+    it filled in, and the other outputs print its text."""
+    inputs = Inputs.of((path, *protected, *([word_template] if word_template else [])), (templates,))
     files = [out_dir / f"{path.stem}{BACKENDS[name][0]}" for name in targets]
     refused = [d for d in [refusal(out_dir, inputs, folder=True)] if d is not None]
     if not refused and out_dir.is_dir():
         refused = [d for target in files if (d := refusal(target, inputs)) is not None]
+    refused += unavailable(targets)  # R508: pdf without LibreOffice
     if refused:
         return RenderResult(Report(str(path), tuple(refused)), ())
-    result = check_data(form, path, spec_sources)  # checks the narrative's claims too
+    template = None
+    if word_template is not None:
+        template, problems = read_template(word_template, form)
+        if template is None:
+            return RenderResult(Report(str(word_template), tuple(problems)), ())
+    # checks the narrative's claims too (the template's text, when there is one)
+    result = (
+        check_data(form, path, spec_sources)
+        if template is None
+        else check_with_template(form, template, path, spec_sources)
+    )
     findings = list(result.report.diagnostics)
     instance = result.instance
     if instance is None:
         return RenderResult(result.report, ())
-    context = build_context(RenderInput(form, instance, draft=draft, lang=lang))
+    given = RenderInput(form, instance, draft=draft, lang=lang)
+    context = build_context(given)
     context["findings"] = describe_findings(findings, lang)
     errors = sum(1 for d in findings if d.severity is Severity.ERROR)
     if errors and not draft:
         findings.append(diag("R505", None, errors=str(errors)))
         return RenderResult(Report(result.report.path, sorted_diagnostics(findings), result.sources), ())
-    dirs = template_dirs([form.id], templates)
+    dirs = search_path(form, templates)
     outputs: list[tuple[Path, bytes]] = []
+    filled = None
+    if template is not None and {"docx", "pdf"} & set(targets):
+        filled, more = fill_template(template, given, draft=draft, findings=context["findings"])
+        findings.extend(more)
+        if more and not draft:  # a figure that cannot be computed (outside the text checked)
+            findings.append(diag("R505", None, errors=str(len(more))))
+            return RenderResult(Report(result.report.path, sorted_diagnostics(findings), result.sources), ())
     for name, target in zip(targets, files, strict=True):
         suffix, backend = BACKENDS[name]
         try:
+            if filled is not None and name in ("docx", "pdf"):
+                outputs.append((target, filled if name == "docx" else docx_to_pdf(filled)))
+                continue
             # a fresh environment each: docxtpl switches autoescaping on in the one it is given
             outputs.append((target, backend(environment(dirs), context, Options(text_width=text_width))))
         except TEMPLATE_ERRORS as exc:
             findings.append(template_error(exc, f"report{suffix}"))
+        except ConversionFailed as exc:  # pdf: LibreOffice failed
+            findings.append(exc.diagnostic)
     report = Report(result.report.path, sorted_diagnostics(findings), result.sources)
     if len(outputs) != len(targets):
         return RenderResult(report, ())

@@ -269,6 +269,24 @@ _ALL = [
             "written to Word files or workbooks, so a spec (its comments included) may not hold them.",
         },
     ),
+    _c(
+        "S111",
+        "misspelt-keyword",
+        E,
+        {
+            "zh": "语法错误：{word} 不是关键字，是不是 {keyword}？",
+            "en": "syntax error: {word} is not a keyword; did you mean {keyword}?",
+        },
+        {"zh": "写成：{fixed}", "en": "write: {fixed}"},
+        {
+            "zh": "关键字（form、section、table、columns、rows、rule、remove、relabel、replace、add after 等）拼错时，"
+            "这一行就读不通了。baobiao 把拼错的词换成拼写相近的关键字再读一遍，读得通时就这样提示，"
+            "并给出改好的这一行。",
+            "en": "A misspelt keyword (form, section, table, columns, rows, rule, remove, relabel, replace, add after, "
+            "...) makes its line unreadable. baobiao reads the spec again with the word replaced by a keyword spelt "
+            "like it; when that reads on, it says so and shows the line corrected.",
+        },
+    ),
     # -- spec: meaning ----------------------------------------------------------------------------
     _c(
         "S201",
@@ -1759,7 +1777,10 @@ _ALL = [
         "R502",
         "narrative-unknown-name",
         E,
-        {"zh": "正文引用了表中没有的编号 {name}", "en": "the narrative uses {name}, which the form does not have"},
+        {
+            "zh": "正文引用了表中没有的编号或名称 {name}",
+            "en": "the narrative uses {name}, which the form does not have",
+        },
         {"zh": "{suggestion}", "en": "{suggestion}"},
         {
             "zh": "正文中 {{{{ }}}} 里只能写表式里的指标编号（矩阵表写 行编号.列编号）。",
@@ -1851,6 +1872,134 @@ _ALL = [
         {
             "zh": "读工作簿时按印刷的行名和列名找单元格，所以挪动列、插入空行都不要紧。",
             "en": "Cells are found by their printed labels, so moved columns and inserted rows do not matter.",
+        },
+    ),
+    _c(
+        "R508",
+        "pdf-unavailable",
+        E,
+        {"zh": "无法生成 PDF：{reason}", "en": "cannot write the PDF: {reason}"},
+        {
+            "zh": "安装 LibreOffice（Debian/Ubuntu：apt-get install {package}），使 soffice 在 PATH 上；"
+            "或改用 --to docx，再用 Word 或 WPS 另存为 PDF。",
+            "en": "install LibreOffice (Debian/Ubuntu: apt-get install {package}) so that soffice is on PATH; "
+            "or use --to docx and save it as PDF from Word or WPS.",
+        },
+        {
+            "zh": "render --to pdf 用 LibreOffice 把 Word 报告转换为 PDF，与办公室打印出来的一样。没有安装 LibreOffice "
+            "时，在读取数据之前就拒绝，不写任何文件；转换失败时也不写 PDF。",
+            "en": "render --to pdf converts the Word report to PDF with LibreOffice, as an office would print it. "
+            "Without LibreOffice the command is refused before the data is read and nothing is written; when the "
+            "conversion fails no PDF is written either.",
+        },
+    ),
+    # -- Word templates written by users (report/authoring.py) ------------------------------------
+    _c(
+        "R510",
+        "word-template-unreadable",
+        E,
+        {"zh": "无法读取 Word 模板 {path}：{problem}", "en": "cannot read the Word template {path}: {problem}"},
+        {
+            "zh": "用 Word 或 WPS 打开，另存为“Word 文档（*.docx）”后再试。",
+            "en": "open it in Word or WPS and save it as a Word document (*.docx).",
+        },
+        {
+            "zh": "报告模板是用 Word 或 WPS 写的 .docx 文件：正文照原样保留，{{ }} 里的数字从表中取。旧的 .doc、"
+            "Word 模板 .dotx、损坏的文件和过大的文件（压缩炸弹）不予读取；模板文件本身从不修改。",
+            "en": "A report template is a .docx file written in Word or WPS: its text is kept as written and the "
+            "figures in {{ }} come from the tables. Old .doc files, .dotx templates, broken files and oversized ones "
+            "(zip bombs) are not read; the template file itself is never changed.",
+        },
+    ),
+    _c(
+        "R511",
+        "template-not-one-figure",
+        E,
+        {"zh": "{{{{ {name} }}}} {problem}", "en": "{{{{ {name} }}}} {problem}"},
+        {
+            "zh": "{{{{ }}}} 里写表中一个栏目的名称：行名和列名用“.”连接，如 {{{{ 予以公开.总计 }}}}；"
+            "表格单独成段写 {{{{ 表三 }}}}。",
+            "en": "inside {{{{ }}}} name one cell of the table, its row and column joined by '.', e.g. "
+            "{{{{ 予以公开.总计 }}}}; a table stands alone in its paragraph as {{{{ 表三 }}}}.",
+        },
+        {
+            "zh": "模板中的 {{ }} 要对应表中的一个数：名称对应多个栏目（如只写“总计”）、只写了行名，"
+            "或在数字的位置写了一张表，都无法确定要印哪个数。行标题加列名（如“不予公开.总计”）表示该标题下各行之和。",
+            "en": "A {{ }} in a template must stand for one figure: a name that fits several cells (总计 alone), a "
+            "row without its column, or a table where a figure is wanted leave the figure open. A row heading with "
+            "a column (不予公开.总计) is the sum of the rows under it.",
+        },
+    ),
+    _c(
+        "R512",
+        "template-table-placement",
+        E,
+        {
+            "zh": "表格 {{{{ {name} }}}} 放的位置不对：{problem}",
+            "en": "the table {{{{ {name} }}}} is misplaced: {problem}",
+        },
+        {
+            "zh": "把 {{{{ {name} }}}} 单独放在正文的一段里（前后不写别的字）。",
+            "en": "put {{{{ {name} }}}} in a paragraph of the body on its own (nothing else in that paragraph).",
+        },
+        {
+            "zh": "表格占位 {{ 表三 }} 所在的整段会换成统计表，所以它要单独成段，且在正文中，不能在 Word 表格、"
+            "文本框、页眉或页脚里。",
+            "en": "The paragraph holding a table marker such as {{ 表三 }} is replaced by the table, so the marker "
+            "stands alone in a paragraph of the body, not in a Word table, a text box, a header or a footer.",
+        },
+    ),
+    _c(
+        "R513",
+        "template-prompt-left",
+        W,
+        {"zh": "模板中还有待填写的提示：{prompt}", "en": "the template still holds a prompt to write: {prompt}"},
+        {
+            "zh": "在 Word 或 WPS 中把这段提示换成本机关的文字。",
+            "en": "replace the prompt with your agency's own text in Word or WPS.",
+        },
+        {
+            "zh": "baobiao new 生成的模板用黄色的【待填写：…】标出要写的内容；报告发布前应全部换成本机关的文字。",
+            "en": "Templates made by `baobiao new` mark what to write in yellow 【待填写：…】 prompts; each should be "
+            "replaced by the agency's own text before the report is published.",
+        },
+    ),
+    _c(
+        "R514",
+        "template-table-not-placed",
+        W,
+        {
+            "zh": "模板没有放置{tables}，已附在报告末尾",
+            "en": "the template does not place {tables}: appended at the end of the report",
+        },
+        {
+            "zh": "在该表所属的标题下单独写一段 {{{{ {example} }}}}。",
+            "en": "write {{{{ {example} }}}} as a paragraph of its own under the table's heading.",
+        },
+        {
+            "zh": "年度报告要有表式的全部统计表；模板没有放置的表格附在报告末尾，不会漏掉。",
+            "en": "A report holds every table of its form; a table the template does not place is appended at the "
+            "end, never left out.",
+        },
+    ),
+    _c(
+        "R515",
+        "template-label-slip",
+        W,
+        {
+            "zh": "{{{{ {name} }}}} 按表中的“{read_as}”读取（{how}）",
+            "en": "{{{{ {name} }}}} was read as '{read_as}' ({how})",
+        },
+        {
+            "zh": "名称与印刷表格不完全一致，只有这一栏相符；请核对并改成表中的名称。",
+            "en": "the name differs from the printed form and only this cell fits; check it and use the printed label.",
+        },
+        {
+            "zh": "模板中的名称按数据文件的规则与表格对照：写得短些（本年新收）、不写编号都可以；有错别字、繁体字或用了"
+            "以前表式的名称时，只有一个栏目相符就按它读取，并给出本警告。",
+            "en": "Names in a template are matched as data files' keys are: shorter (本年新收) or without numbering is "
+            "fine; with a typo, in traditional script or in an earlier form's wording, a name that fits exactly one "
+            "cell is read as that cell, with this warning.",
         },
     ),
     _c(
@@ -1994,6 +2143,7 @@ BY_NAME: dict[str, CodeInfo] = {c.name: c for c in _ALL}
 #: Short phrases for secondary labels and human-output headings.
 PHRASES: dict[str, Text] = {
     "first-defined": {"zh": "第一次定义在这里", "en": "first defined here"},
+    "defined-in-base": {"zh": "所继承的表式已在这里定义", "en": "already defined here, in the form extended"},
     "rule-declared": {"zh": "规则在这里定义", "en": "rule declared here"},
     "part-here": {"zh": "组成部分 {label} = {value}", "en": "part {label} = {value}"},
     "given-here": {"zh": "已在这里给出", "en": "given here"},

@@ -467,12 +467,47 @@ _KINDS = {
     "section": ("没有数值的标题栏", "a heading without a value"),
     "rule": ("一条规则", "a rule"),
     "leaf": ("没有下级栏目的指标", "an indicator without parts"),
+    "cell": ("表格的一个单元格（行.列）", "one cell of a table (row.column)"),
+    "row": ("表格“{table}”的一行", "a row of table '{table}'"),
+    "column": ("表格“{table}”的一列", "a column of table '{table}'"),
+    "table": ("一张表格（“{table}”）", "a table ('{table}')"),
+    "sum-or-previous": ("sum(…) 或 previous(…)", "sum(…) or previous(…)"),
 }
 
 
-def _not_an_indicator(span: Span | None, name: str, kind: str, suggestion: str, suggestion_en: str) -> Diagnostic:
-    zh, en = _KINDS[kind]
+def _not_an_indicator(
+    span: Span | None, name: str, kind: str, suggestion: str, suggestion_en: str, table: str = ""
+) -> Diagnostic:
+    zh, en = (k.format(table=table) for k in _KINDS[kind])
     return diag("S209", span, name=name, kind=zh, kind_en=en, suggestion=suggestion, suggestion_en=suggestion_en)
+
+
+def _in_a_table(ctx: _Context, name: ast.Ident) -> Diagnostic:
+    """S209 for a table, or a row or column of one, used outside it (in a rule of the plain
+    rows): said as what it is, with where the rule belongs. A rule is added to a table of the
+    form extended with ``add after`` one of the table's rules."""
+    for scope in ctx.tables:
+        assert scope.table is not None
+        axis = scope.axis_of(name.text)
+        if axis is None and name.text != scope.name:
+            continue
+        kind = "table" if axis is None else "row" if axis is scope.first and scope.second is not None else "column"
+        zh, en = f"把规则缩进写进 table {scope.name}", f"indent the rule in table {scope.name}"
+        if scope.second is not None and axis is not None:  # a matrix: the rule holds along the other axis
+            zh += f"（表格的规则只写一次，对每一{'列' if kind == 'row' else '行'}都检查）"
+            en += f" (a table's rule is written once and holds in every {'column' if kind == 'row' else 'row'})"
+        if scope.rules:
+            last = scope.rules[-1].id.text
+            zh += f"；继承表式时写 add after {last}，规则缩进写在它下面"
+            en += f"; in a spec that extends the form, write add after {last} with the rule indented below it"
+        return _not_an_indicator(name.span, name.text, kind, zh + "。", en + ".", scope.table.label.value)
+    return _not_an_indicator(
+        name.span,
+        name.text,
+        "section",
+        "表格里的栏目只能在表格自己的规则中使用。",
+        "use table cells in the table's own rules.",
+    )
 
 
 SUGGESTION_WORK = 100_000  # ids and labels compared by all the "did you mean" searches of a spec
@@ -544,15 +579,7 @@ def _resolve(ctx: _Context, scope: _Scope, name: ast.Ident, *, group: bool) -> t
             )
         )
     elif decl is not None:
-        ctx.report(
-            _not_an_indicator(
-                name.span,
-                name.text,
-                "section",
-                "表格里的栏目只能在表格自己的规则中使用。",
-                "use table cells in the table's own rules.",
-            )
-        )
+        ctx.report(_in_a_table(ctx, name))
     else:
 
         def labels() -> dict[str, str]:
@@ -758,7 +785,7 @@ class _Linear:
                 _not_an_indicator(
                     expr.span,
                     f"{expr.row.text}.{expr.column.text}",
-                    "section",
+                    "cell",
                     f"表格规则只写行（或只写列），对每一列（行）都检查，例如 {expr.row.text}。",
                     f"a table rule names rows (or columns) and holds in every column (row), e.g. {expr.row.text}.",
                 )
@@ -941,7 +968,7 @@ def _term_expr(ctx: _Context, expr: ast.Expr) -> dict[str, Decimal] | None:
         _not_an_indicator(
             expr.span,
             expr.name.text,
-            "section",
+            "sum-or-previous",
             "术语只写本年的指标（矩阵单元格写 行编号.列编号），用 + 相加。",
             "a term names this year's indicators (row.column for matrix cells), added with +.",
         )
@@ -1168,6 +1195,7 @@ def _compile(spec: ast.SpecFile) -> tuple[Form | None, list[Diagnostic]]:
             terms=tuple(ctx.terms),
             carries=tuple(ctx.carries),
             meta_fields=tuple(ctx.meta_fields.values()),
+            lineage=spec.lineage,
         ),
         ctx.problems,
     )

@@ -13,7 +13,8 @@ import dataclasses
 import difflib
 from collections.abc import Iterable
 
-from baobiao.diagnostics.core import Diagnostic, diag
+from baobiao.diagnostics.core import Diagnostic, Related, diag
+from baobiao.source import Span
 from baobiao.syntax import ast
 from baobiao.syntax.limits import MAX_DEPTH
 
@@ -61,6 +62,8 @@ class _Tree:
     def __init__(self, items: Iterable[ast.Member]) -> None:
         self.top: list[_Node] = []
         self.by_id: dict[str, list[_Node]] = {}
+        self.gone: list[Span] = []  # where the items removed or replaced were written
+        self.problems: list[Diagnostic] = []
         self.top.extend(self._wrap(m, self.top) for m in items)
 
     def _wrap(self, decl: ast.Member, home: list[_Node]) -> _Node:
@@ -86,6 +89,26 @@ class _Tree:
     def known(self, name: str) -> bool:
         return name in self.by_id
 
+    def fresh(self, members: Iterable[ast.Member]) -> tuple[ast.Member, ...]:
+        """Members an edit brings in, without those (and what they hold) whose id the tree has
+        already: each such duplicate is S202 at the line that brings it in, the derived spec's
+        (the compiler, reading the merged tree in order, would report whichever comes later,
+        perhaps the base's, and read the derived item where the base's stood: a row of table 三
+        named like a column turned the column's sum into S213)."""
+        out: list[ast.Member] = []
+        for m in members:
+            if isinstance(m, Named) and (there := self.by_id.get(m.id.text)):
+                first = there[0].decl
+                assert isinstance(first, Named)
+                phrase = "first-defined" if first.id.span.file == m.id.span.file else "defined-in-base"
+                self.problems.append(diag("S202", m.id.span, name=m.id.text, related=[Related(first.id.span, phrase)]))
+                continue
+            blocks = _children(m)
+            if blocks:
+                m = dataclasses.replace(m, **{k: self.fresh(v) for k, v in blocks.items()})  # type: ignore[arg-type]
+            out.append(m)
+        return tuple(out)
+
     def apply(self, edit: ast.Edit) -> None:
         names = [n.text for n in edit.names] if isinstance(edit, ast.Remove) else [edit.name.text]
         for name in dict.fromkeys(names):
@@ -99,11 +122,12 @@ class _Tree:
             node.decl = _relabelled(node, edit)
             return
         if isinstance(edit, ast.Remove | ast.Replace):
+            self.gone.append(node.decl.span)
             self._forget(node)
-            new = [self._wrap(m, home) for m in edit.items] if isinstance(edit, ast.Replace) else []
+            new = [self._wrap(m, home) for m in self.fresh(edit.items)] if isinstance(edit, ast.Replace) else []
             home[at : at + 1] = new
             return
-        new = [self._wrap(m, home) for m in edit.items]
+        new = [self._wrap(m, home) for m in self.fresh(edit.items)]
         home[at + 1 if edit.after else at : at + 1 if edit.after else at] = new
 
     def items(self) -> tuple[ast.Member, ...]:
@@ -180,6 +204,8 @@ def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list
             )
         if not missing:
             tree.apply(entry)
+    added = list(tree.fresh(added))
+    problems.extend(tree.problems)
     items = tree.items()
     known = set(tree.by_id)
     problems.extend(_too_deep(items))
@@ -205,7 +231,24 @@ def merge(base: ast.SpecFile, derived: ast.SpecFile) -> tuple[ast.SpecFile, list
         and not (isinstance(i, ast.TermDecl) and not _term_names(i) <= known)
     )
     merged_items = tuple(i for i in (*items, *added) if isinstance(i, Named | ast.TermDecl | ast.CarryDecl))
-    return ast.SpecFile(header, merged_items, derived.comments), problems
+    # the comments of every file, for `fmt --resolved`; left out: those above and in a base's
+    # form header (they describe that form as a whole) and those in an item removed or replaced
+    top = base.header.span
+    intro = Span(top.file, 1, 1, top.end_line, top.end_column)
+    comments = (
+        *derived.comments,
+        *(c for c in base.comments if not any(_within(c, span) for span in (intro, *tree.gone))),
+    )
+    lineage = (base.header.id.text, *base.lineage)
+    return ast.SpecFile(header, merged_items, comments, lineage), problems
+
+
+def _within(comment: ast.Comment, span: Span) -> bool:
+    """Whether a comment is in the lines of ``span`` (which ends at the start of the next item's
+    line when its end column is 1)."""
+    if comment.file != span.file or comment.line < span.line:
+        return False
+    return comment.line < span.end_line or (comment.line == span.end_line and span.end_column > 1)
 
 
 def _too_deep(items: tuple[ast.Member, ...]) -> list[Diagnostic]:

@@ -211,6 +211,10 @@ class Form:
     terms: tuple[NarrativeTerm, ...] = ()
     carries: tuple[tuple[str, str], ...] = ()  # (cell of an earlier form, cell of this one)
     meta_fields: tuple[MetaField, ...] = ()  # meta fields with declared values
+    # the forms this one extends, nearest first (gov-disclosure-2021: gov-disclosure-2019): where
+    # its report templates are looked up after its own. Provenance, like spans: not in equality,
+    # so a form printed whole (`fmt --resolved`) compiles to a form equal to the one it came from
+    lineage: tuple[str, ...] = field(default=(), compare=False)
     _index: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _paths: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _names: Mapping[str, str] = field(init=False, repr=False, compare=False)

@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from baobiao.diagnostics.core import Diagnostic
 from baobiao.outputs import write_atomically as write_atomically
 from baobiao.report.env import bounded_output, within_budget
 from baobiao.report.text_table import DEFAULT_WIDTH
@@ -40,9 +41,26 @@ def _docx(env: SandboxedEnvironment, context: dict[str, Any], options: Options) 
     return within_budget(lambda: render_docx(env, context))
 
 
+def _pdf(env: SandboxedEnvironment, context: dict[str, Any], options: Options) -> bytes:
+    """The Word report printed to PDF by LibreOffice (report.pdf; outside the render budget,
+    which counts this process's time: the conversion has its own timeout)."""
+    from baobiao.report.pdf import docx_to_pdf
+
+    return docx_to_pdf(_docx(env, context, options))
+
+
 BACKENDS: dict[str, tuple[str, Backend]] = {
     # name -> (file suffix, renderer)
     "docx": (".docx", _docx),
     "html": (".html", _jinja("report.html.j2")),
     "txt": (".txt", _jinja("report.txt.j2")),
+    "pdf": (".pdf", _pdf),
 }
+
+
+def unavailable(targets: tuple[str, ...]) -> list[Diagnostic]:
+    """Why some of ``targets`` cannot be written on this machine (R508: ``pdf`` without
+    LibreOffice), checked before any work."""
+    from baobiao.report.pdf import unavailable as no_pdf
+
+    return [d for d in [no_pdf() if "pdf" in targets else None] if d is not None]

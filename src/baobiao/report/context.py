@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,9 +20,11 @@ from baobiao.instance.paragraph import namespace, render_para
 from baobiao.instance.values import format_number
 from baobiao.labels import bare
 from baobiao.model import Form, Table
-from baobiao.report.layout import grid
+from baobiao.report.layout import by_section, combinable, grid, section_grid
+from baobiao.report.outline import default_narrative
 
 _DIGITS = "零一二三四五六七八九"
+_FIGURE = re.compile(r"\{\{.*?\}\}", re.S)
 _NUMBERED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．])"
 )
@@ -50,6 +53,7 @@ class RenderInput:
     instance: Instance
     draft: bool = False
     lang: str = "zh"
+    today: date | None = None  # the date a report without one is signed (default: today)
 
 
 class _Builder:
@@ -85,6 +89,23 @@ class _Builder:
             **g.as_dict(),
         }
 
+    def blocks(self, tables: Sequence[Table], heading: str = "") -> list[dict[str, Any]]:
+        """Tables as printed: the tables of one section heading that print as one (table 二:
+        combinable) as one table captioned by the heading, any other table alone."""
+        out: list[dict[str, Any]] = []
+        for parent, group in by_section(self.form, tables):
+            if parent is not None and combinable(group):
+                self.placed.update(t.id for t in group)
+                label = self.form.item(parent).label
+                g = section_grid(group, self.value)
+                out.append(
+                    {"id": parent, "caption": label, "show_caption": _bare(label) != _bare(heading), "notes": []}
+                    | g.as_dict()
+                )
+            else:
+                out.extend(self.table(t, heading=heading) for t in group)
+        return out
+
     def tables_for(self, refs: Sequence[Para], heading: str = "") -> list[dict[str, Any]]:
         """Tables a section shows: named by a table's id or label, or by a heading holding tables
         (a name that is none of these is the check's finding, and shows nothing)."""
@@ -96,7 +117,7 @@ class _Builder:
                 t for t in self.form.tables if t.id and ({t.id} | {a.id for a in self.form.ancestors(t.id)}) & ids
             ]
             if len(ids) == 1:
-                out.extend(self.table(t, heading=heading) for t in owners)
+                out.extend(self.blocks(owners, heading))
         return out
 
     def section(self, section: Section, level: int, n: int) -> dict[str, Any]:
@@ -115,15 +136,24 @@ def build_context(given: RenderInput) -> dict[str, Any]:
     """The render context: plain data for the back-ends. Pure: problems in the narrative are
     the check's findings (instance.textcheck)."""
     b = _Builder(given)
-    narrative = given.instance.narrative
     meta = dict(given.instance.meta)
     agency = meta.get("agency", "")
     year = meta.get("year", "")
-    title = [b.text(p) for p in narrative.title] or [f"{agency}{year}年度政府信息公开工作年度报告"]
+    narrative = given.instance.narrative
+    if not narrative.sections:  # a data file without text: the format's outline (report.outline)
+        outline = default_narrative(given.form, str(agency), str(year))
+        stated = tuple(_stated(s, b.names) for s in outline.sections)
+        narrative = replace(
+            outline, title=narrative.title, sections=stated, signature=narrative.signature, date=narrative.date
+        )
+    title = _title([b.text(p) for p in narrative.title], str(agency), str(year))
     sections = [b.section(s, 1, i) for i, s in enumerate(narrative.sections, start=1)]
     attachment = b.text(narrative.attachment) if narrative.attachment else None
     rest = [t for t in given.form.tables if t.id not in b.placed]
-    appendix = [b.table(t, attachment if i == 0 and attachment else None) for i, t in enumerate(rest)]
+    appendix = b.blocks(rest)
+    if attachment and appendix:
+        appendix[0] |= {"caption": attachment, "show_caption": True}
+    signed = given.today or date.today()
     context: dict[str, Any] = {
         "form": {"id": given.form.id, "title": given.form.title, "version": given.form.version or ""},
         "meta": meta,
@@ -134,7 +164,7 @@ def build_context(given: RenderInput) -> dict[str, Any]:
         "sections": sections,
         "attachment": attachment,
         "signature": b.text(narrative.signature) if narrative.signature else agency,
-        "date": b.text(narrative.date) if narrative.date else "",
+        "date": b.text(narrative.date) if narrative.date else f"{signed.year}年{signed.month}月{signed.day}日",
         "appendix": appendix,
         "tables": [*(t for s in sections for t in _all_tables(s)), *appendix],
         "values": {i.id: b.value(i.id) for i in given.form.indicators},
@@ -143,6 +173,14 @@ def build_context(given: RenderInput) -> dict[str, Any]:
         "findings": [],  # filled in with describe_findings once every stage has spoken
     }
     return context
+
+
+def printed_tables(given: RenderInput, table_ids: Sequence[str], heading: str = "") -> list[dict[str, Any]]:
+    """The tables ``table_ids`` as the back-ends print them (blocks combined as in a section),
+    for a Word template that places them itself (report.authoring); ``heading``: the text just
+    above them, whose table goes without its caption."""
+    wanted = set(table_ids)
+    return _Builder(given).blocks([t for t in given.form.tables if t.id in wanted], heading)
 
 
 def describe_findings(findings: Sequence[Diagnostic], lang: str) -> list[dict[str, str]]:
@@ -162,6 +200,26 @@ def describe_findings(findings: Sequence[Diagnostic], lang: str) -> list[dict[st
 
 def _bare(text: str) -> str:
     return bare(text) if text else ""
+
+
+def _stated(section: Section, names: Mapping[str, Any]) -> Section:
+    """An outline's section without the sentences that would state a blank figure ("收到申请件")."""
+    paragraphs = tuple(
+        p
+        for p in section.paragraphs
+        if all(render_para(Para(f, p.path, None), names)[0] for f in _FIGURE.findall(p.text))
+    )
+    return replace(section, paragraphs=paragraphs, subsections=tuple(_stated(s, names) for s in section.subsections))
+
+
+def _title(lines: list[str], agency: str, year: str) -> list[str]:
+    """The title as the format prints it: the agency on a line of its own, then
+    "2021年政府信息公开工作年度报告" (年, not 年度: 年度报告 follows)."""
+    if not lines:
+        return [x for x in (agency, f"{year}年政府信息公开工作年度报告" if year else "政府信息公开工作年度报告") if x]
+    if len(lines) == 1 and agency and lines[0].startswith(agency) and lines[0] != agency:
+        return [agency, lines[0][len(agency) :].strip()]
+    return lines
 
 
 def _all_tables(section: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ import ctypes
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from baobiao.diagnostics.core import Diagnostic, diag
+from baobiao.model import Form
 from baobiao.report.text_table import text_table
 from baobiao.resources import data_dir
 from baobiao.source import Span
@@ -34,14 +35,23 @@ from baobiao.source import Span
 T = TypeVar("T")
 
 
-def template_dirs(form_ids: list[str], extra: Path | None = None) -> list[Path]:
-    """Where a form's templates are looked up: a user's folder first, then the form's own
-    folder, then the shared base templates (found by their own name, report.html.j2, for a
-    form with no folder of its own, such as a provincial variant; the forms' templates extend
-    them as base/report.html.j2)."""
+def template_dirs(form_ids: Sequence[str], extra: Path | None = None) -> list[Path]:
+    """Where templates are looked up for the forms ``form_ids`` (most specific first): a user's
+    folder first (its subfolder of each form, then the folder itself), then the built-in folder
+    of each form, then the shared base templates (found by their own name, report.html.j2, for
+    a form with no folder of its own; the forms' templates extend them as base/report.html.j2,
+    and may extend another form's as gov-disclosure-2019/report.html.j2)."""
     root = data_dir("templates")
-    dirs = [extra / f for f in form_ids] + [extra] if extra is not None else []
+    dirs = [*(extra / f for f in form_ids), extra] if extra is not None else []
     return [*dirs, *(root / f for f in form_ids), root, root / "base"]
+
+
+def search_path(form: Form, extra: Path | None = None) -> list[Path]:
+    """The one search path of a form's templates, for every back-end, ``templates check`` and
+    ``fuzz``: the user's folder, the form's own folder, the folder of each form it extends
+    (nearest first: a provincial variant of gov-disclosure-2021 uses 2021's templates, then
+    2019's), then templates/base/."""
+    return template_dirs((form.id, *form.lineage), extra)
 
 
 #: processor seconds one template may take to render (4: a report renders in well under one, and

@@ -16,7 +16,7 @@ from baobiao.instance.load import Instance
 from baobiao.model import Form
 from baobiao.report.context import RenderInput, build_context
 from baobiao.report.docx import find_template
-from baobiao.report.env import environment, template_dirs, template_error
+from baobiao.report.env import environment, search_path, template_error
 from baobiao.source import Span
 
 JINJA_TEMPLATES = ("report.html.j2", "report.txt.j2")
@@ -54,7 +54,7 @@ def _names(env: SandboxedEnvironment, name: str, seen: set[str]) -> list[tuple[s
 def check_templates(form: Form, extra: Path | None = None) -> tuple[list[Diagnostic], list[str]]:
     """Problems, and a line per template saying what it uses."""
     keys = context_keys(form) | EXTRA_NAMES
-    dirs = template_dirs([form.id], extra)
+    dirs = search_path(form, extra)
     env = environment(dirs)
     problems: list[Diagnostic] = []
     summary: list[str] = []

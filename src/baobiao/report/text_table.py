@@ -57,35 +57,68 @@ def _label_lines(cells: Sequence[Mapping[str, Any]], level: int) -> tuple[list[t
     return lines, level
 
 
+def _spans(row: Sequence[Mapping[str, Any]]) -> list[tuple[int, int, Mapping[str, Any]]]:
+    """(first value column, columns spanned, cell) of a row's cells right of its labels: its
+    figures, or in a heading row of a block (table 二) its column headings."""
+    cells = [c for c in row if not c["header"]]
+    if row and all(c["header"] for c in row) and len(row) > 1:
+        cells = list(row[1:])  # a block's heading row: 信息内容 | 本年制发件数 | …
+    out, col = [], 0
+    for c in cells:
+        out.append((col, int(c["colspan"]), c))
+        col += int(c["colspan"])
+    return out
+
+
+def _heading_row(row: Sequence[Mapping[str, Any]]) -> bool:
+    return bool(row) and all(c["header"] for c in row) and len(row) > 1
+
+
+def _title_row(row: Sequence[Mapping[str, Any]], label_columns: int) -> bool:
+    """A block's title across the table (第二十条第（一）项)."""
+    return len(row) == 1 and bool(row[0]["header"]) and int(row[0]["colspan"]) > label_columns
+
+
 def text_table(table: Mapping[str, Any], total_width: int = DEFAULT_WIDTH) -> str:
-    """Header: the value columns' own labels; body: label, then the figures right-aligned."""
+    """Header: the value columns' own labels; body: label, then the figures right-aligned. A
+    table of blocks (table 二) prints each block's title, its headings and a rule over its rows."""
     if not table["label_columns"]:
         return _transposed(table, total_width)
     header_rows: list[list[Mapping[str, Any]]] = table["header"]
     body: list[list[Mapping[str, Any]]] = table["body"]
-    leaf_heads = _leaf_headers(header_rows, int(table["label_columns"]))
-    values = [[c for c in row if not c["header"]] for row in body]
-    count = max((len(v) for v in values), default=0)
-    col_w = [
-        max(
-            [width(str(leaf_heads[i])) if i < len(leaf_heads) else 0]
-            + [width(str(v[i]["text"])) for v in values if i < len(v)]
-            + [2]
-        )
-        for i in range(count)
-    ]
+    label_columns = int(table["label_columns"])
+    leaf_heads = _leaf_headers(header_rows, label_columns)
+    rows = [_spans(row) for row in body]
+    count = max([len(leaf_heads)] + [col + span for row in rows for col, span, _ in row])
+    col_w = [max([width(str(leaf_heads[i])) if i < len(leaf_heads) else 0, 2]) for i in range(count)]
+    for placed in rows:
+        for col, span, cell in sorted(placed, key=lambda x: x[1]):
+            need = width(str(cell["text"])) - sum(col_w[col : col + span]) - 2 * (span - 1)
+            if need > 0:
+                col_w[col + span - 1] += need
     figures_w = sum(w + 2 for w in col_w)
-    label_w = max(MIN_LABEL, total_width - figures_w) if table["label_columns"] else 0
+    label_w = max(MIN_LABEL, total_width - figures_w)
+    rule = "-" * min(total_width, label_w + figures_w)
     lines: list[str] = []
     if leaf_heads:
-        corner = str(header_rows[0][0]["text"]) if table["label_columns"] else ""
+        corner = str(header_rows[0][0]["text"]) if label_columns else ""
         head = corner if width(corner) <= label_w else ""
         if corner and not head:  # a long corner note stands above the column heads
             lines.extend(wrap(corner, total_width))
-        lines.extend(_row(head, leaf_heads, col_w, label_w, right=False))
-        lines.append("-" * min(total_width, label_w + figures_w))
+        lines.extend(_row(head, [(i, 1, h) for i, h in enumerate(leaf_heads)], col_w, label_w, right=False))
+        lines.append(rule)
     open_groups: list[int] = []  # rows left under each open group label
-    for row, row_values in zip(body, values, strict=True):
+    for row, cells in zip(body, rows, strict=True):
+        if _title_row(row, label_columns):
+            lines.extend(
+                ["", *wrap(str(row[0]["text"]), total_width)] if lines else wrap(str(row[0]["text"]), total_width)
+            )
+            continue
+        if _heading_row(row):
+            heads = [(col, span, str(c["text"])) for col, span, c in cells]
+            lines.extend(_row(str(row[0]["text"]), heads, col_w, label_w, right=True))
+            lines.append(rule)
+            continue
         level = len(open_groups)
         label_lines, _ = _label_lines(row, level)
         open_groups.extend(int(c["rowspan"]) for c in row if c["header"] and int(c["rowspan"]) > 1)
@@ -94,13 +127,21 @@ def text_table(table: Mapping[str, Any], total_width: int = DEFAULT_WIDTH) -> st
         ]
         for extra in wrapped[:-1]:
             lines.append(extra.rstrip())
-        lines.extend(_row(wrapped[-1] if wrapped else "", [str(c["text"]) for c in row_values], col_w, label_w, True))
+        figures = [(col, span, str(c["text"])) for col, span, c in cells]
+        lines.extend(_row(wrapped[-1] if wrapped else "", figures, col_w, label_w, True))
         open_groups = [n - 1 for n in open_groups if n > 1]
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _row(label: str, cells: Sequence[str], col_w: Sequence[int], label_w: int, right: bool) -> list[str]:
-    return [pad(label, label_w) + "".join("  " + pad(c, w, right=right) for c, w in zip(cells, col_w, strict=False))]
+def _row(
+    label: str, cells: Sequence[tuple[int, int, str]], col_w: Sequence[int], label_w: int, right: bool
+) -> list[str]:
+    """A line: the label, then each (first column, columns spanned, text) in its columns."""
+    line = pad(label, label_w)
+    for col, span, text in cells:
+        start = label_w + sum(w + 2 for w in col_w[:col])
+        line = pad(line, start) + "  " + pad(text, sum(col_w[col : col + span]) + 2 * (span - 1), right=right)
+    return [line]
 
 
 def _column_paths(header_rows: Sequence[Sequence[Mapping[str, Any]]], label_columns: int) -> list[list[str]]:

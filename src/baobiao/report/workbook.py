@@ -11,7 +11,7 @@ which baobiao builds from cell addresses itself."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from copy import copy
 from dataclasses import dataclass
 from typing import Any
@@ -176,14 +176,14 @@ def _column_runs(cells: list[tuple[int, int]]) -> MultiCellRange:
     return MultiCellRange([CellRange(min_col=c, min_row=a, max_col=c, max_row=b) for c, a, b in runs])
 
 
-def _meta_sheet(wb: Workbook, form: Form) -> None:
+def _meta_sheet(wb: Workbook, form: Form, meta: Mapping[str, str]) -> None:
     ws: Worksheet = wb.active
     ws.title = META_SHEET
     text_cell(ws, 1, 1, f"{form.title}（{form.id}）").font = Font(bold=True, size=13)
     text_cell(ws, 2, 1, "在黄色格子里填写：数字只填数字，没有发生的填 0；空白不等于 0。各表的合计可在“核对”表中对照。")
     for k, (field, label) in enumerate(META_FIELDS, start=4):
         text_cell(ws, k, 1, label).font = Font(bold=True)
-        value = text_cell(ws, k, 2, form.id if field == "form" else None)
+        value = text_cell(ws, k, 2, form.id if field == "form" else meta.get(field))
         if field != "form":
             value.protection = Protection(locked=False)
             value.fill = _INPUT
@@ -242,9 +242,11 @@ def _ref(address: str) -> str:
     return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
-def write_workbook(form: Form) -> Written:
+def write_workbook(form: Form, meta: Mapping[str, str] | None = None) -> Written:
+    """The fill-in workbook of ``form``; ``meta``: the 填表说明 fields filled in already
+    (agency, year, level; ``baobiao new``), still open to change."""
     wb = Workbook()
-    _meta_sheet(wb, form)
+    _meta_sheet(wb, form, meta or {})
     cells: dict[str, str] = {}
     for table in form.tables:
         _table_sheet(wb, form, table, cells)

@@ -299,11 +299,13 @@ TopLevel = Item | Edit
 
 @dataclass(frozen=True, slots=True)
 class Comment:
-    """A ``#`` comment; ``own_line`` when nothing but the comment is on its line."""
+    """A ``#`` comment; ``own_line`` when nothing but the comment is on its line; ``file``: the
+    name of the source it is in ("" for the spec's own)."""
 
     text: str
     line: int
     own_line: bool
+    file: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,3 +313,5 @@ class SpecFile:
     header: FormHeader
     items: tuple[TopLevel, ...]
     comments: tuple[Comment, ...] = field(default=(), compare=False)
+    # a tree merged onto the forms it extends (model.extend.merge): their ids, nearest first
+    lineage: tuple[str, ...] = field(default=(), compare=False)

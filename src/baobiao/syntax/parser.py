@@ -7,8 +7,10 @@ error is classified by the parser state it occurs in. Every entry of the table h
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import gc
+import math
 import re
 import threading
 from collections.abc import Iterator
@@ -147,14 +149,14 @@ def _expected_words(expected: set[str], lang: str) -> str:
 _QUOTE_RUN = re.compile(r'"([^"\\\n]|\\.)*"')
 
 
-def extract_comments(text: str) -> tuple[ast.Comment, ...]:
-    """The ``#`` comments of a spec, found outside quoted strings."""
+def extract_comments(text: str, file: str = "") -> tuple[ast.Comment, ...]:
+    """The ``#`` comments of a spec, found outside quoted strings (``file``: its source's name)."""
     out: list[ast.Comment] = []
     for n, line in enumerate(text.split("\n"), start=1):
         stripped = _QUOTE_RUN.sub(lambda m: " " * len(m.group(0)), line)
         pos = stripped.find("#")
         if pos >= 0:
-            out.append(ast.Comment(line[pos:].rstrip(), n, not line[:pos].strip()))
+            out.append(ast.Comment(line[pos:].rstrip(), n, not line[:pos].strip(), file))
     return tuple(out)
 
 
@@ -280,7 +282,84 @@ def _name_before(source: Source, span: Span, rule: bool) -> str:
     return words[-1] if words else ""
 
 
-def _syntax_diagnostic(source: Source, exc: UnexpectedInput) -> Diagnostic:
+@functools.cache
+def keywords() -> tuple[str, ...]:
+    """The keywords of the language (form, section, relabel, …), from the grammar."""
+    literals = (t.pattern.value for t in _parser().terminals if t.pattern.type == "str")
+    return tuple(sorted({w for w in literals if isinstance(w, str) and w.isidentifier()}))
+
+
+_FIRST_WORD = re.compile(r"\s*([^\W\d]\w*)")
+SLIP_REPARSES = 3  # at most this many re-readings of the spec to confirm a misspelt keyword
+
+
+def _error_at(exc: UnexpectedInput) -> tuple[float, float]:
+    """Where a parse failed, (line, column); the end of the text for a token without a position."""
+    if isinstance(exc, UnexpectedToken) and exc.token.line is None:
+        return (math.inf, math.inf)
+    if isinstance(exc, UnexpectedEOF) or exc.line is None or exc.line < 0:
+        return (math.inf, math.inf)
+    return (exc.line, exc.column or 0)
+
+
+def _keyword_slip(source: Source, text: str, exc: UnexpectedInput) -> Diagnostic | None:
+    """S111 when the error comes from a misspelt keyword (``relable`` for ``relabel``): the word
+    at the error or first on its line, not a keyword but spelt like one, such that the spec read
+    again with the keyword in its place gets past the error's line. None otherwise."""
+    where = _error_at(exc)
+    if where[0] == math.inf:
+        return None
+    line_no = int(where[0])
+    line = source.line_text(line_no)
+    words: list[tuple[int, str]] = []  # (column, word)
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "NAME" and exc.token.column is not None:
+        words.append((exc.token.column, str(exc.token)))
+    first = _FIRST_WORD.match(line)
+    if first is not None and all(col != first.start(1) + 1 for col, _ in words):
+        words.append((first.start(1) + 1, first.group(1)))
+    tries = 0
+    for col, word in words:
+        if word in keywords():
+            continue
+        for keyword in difflib.get_close_matches(word, keywords(), n=2, cutoff=0.6):
+            if tries >= SLIP_REPARSES:
+                return None
+            tries += 1
+            fixed = line[: col - 1] + keyword + line[col - 1 + len(word) :]
+            window, at = _window(text.split("\n"), line_no - 1, fixed)
+            try:
+                _parser().parse(window)
+            except UnexpectedInput as again:  # read on, but not past the line: not this
+                if _error_at(again)[0] <= at:
+                    continue
+            except DedentError:
+                continue
+            return diag("S111", source.point(line_no, col, len(word)), word=word, keyword=keyword, fixed=fixed.strip())
+    return None
+
+
+def _window(lines: list[str], index: int, fixed: str) -> tuple[str, int]:
+    """The part of a spec to read again with line ``index`` (0-based) replaced by ``fixed``: the
+    form header, then the top-level item the line is in, up to the next one (so that a large
+    spec is not read whole again). Returns the text and the line's number in it."""
+
+    def top(i: int) -> bool:  # a line that starts a top-level item (or the form header)
+        return lines[i][:1] not in ("", " ", "\t", "#")
+
+    tops = [i for i, _ in enumerate(lines) if top(i)]
+    start = max((t for t in tops if t <= index), default=0)
+    stop = min((t for t in tops if t > index), default=len(lines))
+    header = tops[1] if len(tops) > 1 else len(lines)
+    prefix = lines[:header] if start >= header else []
+    start = start if start >= header else 0
+    part = [*prefix, *lines[start:index], fixed, *lines[index + 1 : stop]]
+    return "\n".join(part) + "\n", len(prefix) + index - start + 1
+
+
+def _syntax_diagnostic(source: Source, exc: UnexpectedInput, text: str | None = None) -> Diagnostic:
+    slip = _keyword_slip(source, text if text is not None else source.text, exc)
+    if slip is not None:
+        return slip
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         ch = source.text[pos] if pos < len(source.text) else "?"
@@ -337,9 +416,9 @@ def parse(source: Source) -> tuple[ast.SpecFile | None, list[Diagnostic]]:
             )
             return None, [diag("S103", span)]
         except UnexpectedInput as exc:
-            return None, [_syntax_diagnostic(source, exc)]
+            return None, [_syntax_diagnostic(source, exc, text)]
         builder = AstBuilder(source)
         spec = builder.transform(tree)
     if builder.problems:
         return None, builder.problems
-    return ast.SpecFile(spec.header, spec.items, extract_comments(source.text)), []
+    return ast.SpecFile(spec.header, spec.items, extract_comments(source.text, source.name)), []

@@ -8,6 +8,7 @@ of its line.
 
 from __future__ import annotations
 
+from baobiao.source import Span
 from baobiao.syntax import ast
 
 INDENT = "  "
@@ -70,37 +71,58 @@ def _condition(c: ast.Condition | None) -> str:
 
 
 class _Printer:
+    """Prints a tree and the comments of the files its items come from (one file for a spec as
+    written; several for a tree merged onto the forms it extends, ``fmt --resolved``): each
+    comment goes before, or at the end of, a line of its own file."""
+
     def __init__(self, spec: ast.SpecFile) -> None:
         self.lines: list[str] = []
-        self.own_line = [c for c in spec.comments if c.own_line]
-        self.next_comment = 0  # the first own-line comment not printed yet
-        self.trailing = {c.line: c.text for c in spec.comments if not c.own_line}
+        self.home = spec.header.span.file
+        self.own_line: dict[str, list[ast.Comment]] = {}
+        for c in spec.comments:
+            if c.own_line:
+                self.own_line.setdefault(c.file or self.home, []).append(c)
+        self.next_comment = dict.fromkeys(self.own_line, 0)  # per file: the first own-line comment not printed yet
+        self.trailing = {(c.file or self.home, c.line): c.text for c in spec.comments if not c.own_line}
 
-    def comments_before(self, line: int, depth: int) -> None:
-        while self.next_comment < len(self.own_line) and self.own_line[self.next_comment].line < line:
-            self.lines.append(INDENT * depth + self.own_line[self.next_comment].text)
-            self.next_comment += 1
+    def comments_before(self, line: int, depth: int, file: str) -> None:
+        comments = self.own_line.get(file, [])
+        while self.next_comment.get(file, 0) < len(comments) and comments[self.next_comment[file]].line < line:
+            self.lines.append(INDENT * depth + comments[self.next_comment[file]].text)
+            self.next_comment[file] += 1
 
-    def emit(self, depth: int, text: str, line: int) -> None:
-        self.comments_before(line, depth)
-        trailing = self.trailing.pop(line, None)
+    def emit(self, depth: int, text: str, at: Span, line: int | None = None) -> None:
+        """A line of the spec, written at ``at`` (at its ``line`` when given) in its file."""
+        line = at.line if line is None else line
+        self.comments_before(line, depth, at.file)
+        trailing = self.trailing.pop((at.file, line), None)
         self.lines.append(INDENT * depth + text + (f"  {trailing}" if trailing else ""))
 
+    def rest(self) -> None:
+        """The comments after the last line printed: those of the spec's own file (a comment on
+        a line that prints no item of its own, such as ``columns``, is kept at the end); of a
+        form extended, the own-line comments only (a trailing one belonged to a line not
+        printed, such as an item removed)."""
+        for file in self.own_line:
+            self.comments_before(1 << 30, 0, file)
+        kept = sorted((line, text) for (file, line), text in self.trailing.items() if file == self.home)
+        self.lines.extend(f"# {text.lstrip('#').strip()}" for _, text in kept)
+
     def header(self, h: ast.FormHeader) -> None:
-        self.emit(0, f"form {h.id.text} {quote(h.title.value)}", h.span.line)
+        self.emit(0, f"form {h.id.text} {quote(h.title.value)}", h.span)
         for attr in h.attrs:
             if isinstance(attr, ast.Version):
-                self.emit(1, f"version {quote(attr.value.value)}", attr.span.line)
+                self.emit(1, f"version {quote(attr.value.value)}", attr.span)
             elif isinstance(attr, ast.Years):
                 end = attr.end.text if attr.end else ""
-                self.emit(1, f"years {attr.start.text}..{end}", attr.span.line)
+                self.emit(1, f"years {attr.start.text}..{end}", attr.span)
             elif isinstance(attr, ast.Extends):
                 base = quote(attr.base) if attr.is_path else attr.base
-                self.emit(1, f"extends {base}", attr.span.line)
+                self.emit(1, f"extends {base}", attr.span)
             elif isinstance(attr, ast.MetaDecl):
                 self.meta(attr)
             else:
-                self.emit(1, f"note {quote(attr.text.value)}", attr.span.line)
+                self.emit(1, f"note {quote(attr.text.value)}", attr.span)
 
     def meta(self, m: ast.MetaDecl) -> None:
         """A long list keeps its line breaks: the values of each source line on one line,
@@ -114,7 +136,7 @@ class _Printer:
         head = f"meta {m.name.text} {quote(m.label.value)} in "
         for k, (line, values) in enumerate(lines):
             text = ", ".join(values) + ("," if k < len(lines) - 1 else "")
-            self.emit(1 if k == 0 else 2, head + text if k == 0 else text, line)
+            self.emit(1 if k == 0 else 2, head + text if k == 0 else text, m.span, line)
 
     def block(self, members: tuple[ast.Member, ...], depth: int, axis: bool = False) -> None:
         for m in members:
@@ -124,30 +146,30 @@ class _Printer:
         """One item and its block; ``axis``: a row or column of a table (where ``integer`` is
         kept: it overrides the table's type)."""
         if isinstance(m, ast.Note):
-            self.emit(depth, f"note {quote(m.text.value)}", m.span.line)
+            self.emit(depth, f"note {quote(m.text.value)}", m.span)
         elif isinstance(m, ast.Formerly):
-            self.emit(depth, f"formerly {quote(m.label.value)}", m.span.line)
+            self.emit(depth, f"formerly {quote(m.label.value)}", m.span)
         elif isinstance(m, ast.RuleDecl):
             severity = f" {m.severity}" if m.severity else ""
             head = f"rule {m.id.text}{severity} {quote(m.description.value)}{_condition(m.condition)}"
-            self.emit(depth, head, m.span.line)
-            self.emit(depth + 1, constraint_text(m.constraint), m.constraint.span.line)
+            self.emit(depth, head, m.span)
+            self.emit(depth + 1, constraint_text(m.constraint), m.constraint.span)
         elif isinstance(m, ast.SectionDecl):
-            self.emit(depth, f"section {m.id.text} {quote(m.label.value)}", m.span.line)
+            self.emit(depth, f"section {m.id.text} {quote(m.label.value)}", m.span)
             self.block(m.members, depth + 1, axis)
         elif isinstance(m, ast.IndicatorDecl):
-            self.emit(depth, _indicator_line(m, axis), m.span.line)
+            self.emit(depth, _indicator_line(m, axis), m.span)
             self.block(m.members, depth + 1, axis)
         elif isinstance(m, ast.TableDecl):
             self.table(m, depth)
         elif isinstance(m, ast.CarryDecl):
-            self.emit(depth, f"carry {m.old.text} as {m.new.text}", m.span.line)
+            self.emit(depth, f"carry {m.old.text} as {m.new.text}", m.span)
         elif isinstance(m, ast.TermDecl):
             unit = f" {m.unit.text}" if m.unit else ""
-            self.emit(depth, f"term {_words(m.words)}{unit} = {_expr(m.expr)}", m.span.line)
+            self.emit(depth, f"term {_words(m.words)}{unit} = {_expr(m.expr)}", m.span)
             for p in m.phrases:
                 value = f" = {_expr(p.expr)}" if p.expr is not None else ""
-                self.emit(depth + 1, f"{p.kind} {_words(p.words)}{value}", p.span.line)
+                self.emit(depth + 1, f"{p.kind} {_words(p.words)}{value}", p.span)
         else:
             self.edit(m, depth)
 
@@ -155,7 +177,7 @@ class _Printer:
         head = ["table", m.id.text, quote(m.label.value)]
         head += [m.unit.text] if m.unit else []
         head += [_type_text(m.value_type)] if _type_text(m.value_type) else []
-        self.emit(depth, " ".join(head), m.span.line)
+        self.emit(depth, " ".join(head), m.span)
         notes = [x for x in m.members if isinstance(x, ast.Note)]
         self.block(tuple(notes), depth + 1)
         if m.columns:  # a table may have rows and no columns (it then has no cells)
@@ -168,12 +190,12 @@ class _Printer:
 
     def edit(self, m: ast.Edit, depth: int) -> None:
         if isinstance(m, ast.Remove):
-            self.emit(depth, "remove " + ", ".join(n.text for n in m.names), m.span.line)
+            self.emit(depth, "remove " + ", ".join(n.text for n in m.names), m.span)
         elif isinstance(m, ast.Relabel):
-            self.emit(depth, f"relabel {m.name.text} {quote(m.label.value)}", m.span.line)
+            self.emit(depth, f"relabel {m.name.text} {quote(m.label.value)}", m.span)
         else:
             word = "replace" if isinstance(m, ast.Replace) else ("add after" if m.after else "add before")
-            self.emit(depth, f"{word} {m.name.text}", m.span.line)
+            self.emit(depth, f"{word} {m.name.text}", m.span)
             self.block(m.items, depth + 1)
 
 
@@ -203,11 +225,15 @@ def _indicator_line(m: ast.IndicatorDecl, axis: bool = False) -> str:
 
 
 def format_spec(spec: ast.SpecFile) -> str:
+    """The spec as canonical text. A tree merged onto the forms it extends (``fmt --resolved``)
+    prints as one whole spec, without ``extends``, under a comment naming those forms."""
     p = _Printer(spec)
+    if spec.lineage:
+        bases = "、".join(spec.lineage)
+        p.lines.append(f"# {spec.header.id.text} 的完整表式：已合并所继承的 {bases}（baobiao fmt --resolved）")
     p.header(spec.header)
     for item in spec.items:
         p.lines.append("")
         p.member(item, 0)
-    p.comments_before(1 << 30, 0)
-    p.lines.extend(f"# {text.lstrip('#').strip()}" for _, text in sorted(p.trailing.items()))
+    p.rest()
     return "\n".join(p.lines) + "\n"
