@@ -153,6 +153,11 @@ class Report:
     def warnings(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
 
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings and notes allowed)."""
+        return self.errors == 0
+
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
@@ -160,12 +165,3 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(sorted(diagnostics, key=Diagnostic.sort_key))
-
-
-class DiagnosticError(Exception):
-    """Raised by the Python API when a stage ends with errors; carries them as data."""
-
-    def __init__(self, diagnostics: Iterable[Diagnostic], sources: Mapping[str, Source]) -> None:
-        self.diagnostics = sorted_diagnostics(diagnostics)
-        self.sources = sources
-        super().__init__(f"{len(self.diagnostics)} diagnostic(s)")
