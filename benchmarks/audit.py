@@ -6,14 +6,15 @@ so that no two are alike), and P PDFs made from Word reports by LibreOffice.
     .venv/bin/python benchmarks/audit.py [N] [P]
 
 Prints the time of the whole folder (HTML) with the default worker processes and with
-`--jobs 1`, each with the load average of the minute before it (other processes on the
-machine take processors from the workers), and of each PDF audited alone; the report files are
-made before timing and are not counted.
+`--jobs 1`, each with the processor time it used and the processor time other processes used
+meanwhile (on Linux: what they took from the workers), and the time of each PDF audited alone;
+the report files are made before timing and are not counted.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -54,10 +55,28 @@ def make_reports(folder: Path, n: int, targets: tuple[str, ...]) -> list[Path]:
     return sorted((folder / "reports").iterdir())
 
 
-def timed(*args: str) -> tuple[float, int]:
-    start = time.perf_counter()
+def busy() -> float:
+    """The processor seconds this machine has spent busy so far (Linux; 0 elsewhere)."""
+    try:
+        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, _steal = ticks
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def ours() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(*args: str) -> tuple[float, int, float, float]:
+    """The command's wall time and exit status, the processor time it used, and the processor
+    time other processes used meanwhile (what they took from it)."""
+    start, busy_before, ours_before = time.perf_counter(), busy(), ours()
     done = subprocess.run([str(BIN), *args], capture_output=True, check=False)
-    return time.perf_counter() - start, done.returncode
+    seconds, used = time.perf_counter() - start, ours() - ours_before
+    return seconds, done.returncode, used, max(0.0, busy() - busy_before - used)
 
 
 def main() -> None:
@@ -67,12 +86,13 @@ def main() -> None:
         folder = Path(tmp)
         (folder / "html").mkdir()
         html = make_reports(folder / "html", n, ("html",))
-        for how, jobs in ((f"{len(os.sched_getaffinity(0))} workers (the default)", ()), ("--jobs 1", ("--jobs", "1"))):
-            load = os.getloadavg()[0]
-            seconds, rc = timed("audit", str(folder / "html" / "reports"), "--format", "short", *jobs)
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        for how, jobs in ((f"{workers} workers (the default)", ()), ("--jobs 1", ("--jobs", "1"))):
+            seconds, rc, used, others = timed("audit", str(folder / "html" / "reports"), "--format", "short", *jobs)
             print(
                 f"{len(html)} HTML reports, {how}: {seconds:.1f} s "
-                f"({seconds / max(1, len(html)) * 1000:.0f} ms a report), exit {rc}; load before {load:.2f}"
+                f"({seconds / max(1, len(html)) * 1000:.0f} ms a report), exit {rc}; "
+                f"processor time {used:.1f} s, other processes' meanwhile {others:.1f} s"
             )
         if p and shutil.which("soffice"):
             (folder / "pdf").mkdir()

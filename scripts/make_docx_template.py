@@ -3,7 +3,9 @@
 Run after changing the layout: `python scripts/make_docx_template.py`. The page and styles
 follow GB/T 9704: A4; margins 37/35/28/26 mm; title 方正小标宋简体 二号; level-1 headings 黑体 三号;
 level-2 headings 楷体_GB2312 三号; body 仿宋_GB2312 三号 with a two-character first-line indent;
-page numbers at the foot. Fonts are written with their East Asian attributes.
+page numbers at the foot. Fonts are written with their East Asian attributes. Charts
+(``render --charts``, report/charts.py) follow the table they chart, each a picture centred in
+a paragraph of its own (single line spacing: the body's exact 28 pt would crop it).
 
 Pages break as an office wants them: the title, every heading and the paragraph just before a
 table are kept with what follows (``w:keepNext``, on the style and on the paragraph itself, so
@@ -105,6 +107,10 @@ def main() -> None:
     date = _style(doc, "Report Date", BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
     date.paragraph_format.right_indent = Pt(SIZE_3.pt * 4)  # the date stands four characters in
     _style(doc, "Report Mark", HEADING1_FONT, SIZE_3, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    chart = _style(doc, "Report Chart", BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
+    chart.paragraph_format.line_spacing = 1.0  # single: a picture sets the line's height
+    chart.paragraph_format.space_before = Pt(6)
+    chart.paragraph_format.space_after = Pt(12)
 
     doc.paragraphs[0]._p.getparent().remove(doc.paragraphs[0]._p) if doc.paragraphs else None
 
@@ -126,6 +132,12 @@ def main() -> None:
         tag("{%p endif %}")
         tag("{%p endfor %}")
 
+    def charts(table: str) -> None:
+        """The charts drawn of a table (``render --charts``), after it, a paragraph each."""
+        tag(f"{{%p for c in {table}.charts %}}")
+        para("{{ chart(c) }}", "Report Chart")
+        tag("{%p endfor %}")
+
     tag("{%p if draft %}")
     mark = doc.add_paragraph("{{ draft_mark }}", style="Report Mark")
     mark.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
@@ -142,12 +154,14 @@ def main() -> None:
     body("s.paragraphs", "s.tables")
     tag("{%p for t in s.tables %}")
     tag("{{p t.subdoc }}")
+    charts("t")
     tag("{%p endfor %}")
     tag("{%p for sub in s.subsections %}")
     para("{{ sub.title }}", "Report Heading 2", keep=True)
     body("sub.paragraphs", "sub.tables")
     tag("{%p for t in sub.tables %}")
     tag("{{p t.subdoc }}")
+    charts("t")
     tag("{%p endfor %}")
     tag("{%p endfor %}")
     tag("{%p endfor %}")
@@ -162,6 +176,7 @@ def main() -> None:
     tag("{%p endif %}")
     tag("{%p for t in appendix %}")
     tag("{{p t.subdoc }}")
+    charts("t")
     tag("{%p endfor %}")
     tag("{%p if draft %}")
     para("校验结果", "Report Heading 1", keep=True)

@@ -5,12 +5,14 @@ summaries to stderr; colour only on a terminal and without NO_COLOR."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shlex
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -414,6 +416,13 @@ def check(
     metavar="FILE.xlsx",
     help="Write a summary workbook (.xlsx): one row per report, and every finding with a link to its report.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, None),
+    metavar="N",
+    help="How many worker processes share a folder's reports (default: as many as the processors this process "
+    "may use; 1: none, every report in this process). A few reports are audited in this process anyway.",
+)
 @_MAX_FINDINGS
 @_FORMAT
 @_LANG
@@ -422,6 +431,7 @@ def audit(
     form_ref: str | None,
     extract_dir: str | None,
     summary: str | None,
+    jobs: int | None,
     max_findings: int | None,
     fmt: str,
     lang: str,
@@ -430,13 +440,14 @@ def audit(
     .txt files, or folders of them. Each report's tables are found by their printed labels
     and mapped to its form, its text is read, and everything is checked as `check` checks a
     data file; reports of the same agency for consecutive years are checked together
-    (cross-year rules, and a note when the text repeats last year's).
+    (cross-year rules, and a note when the text repeats last year's). A folder's reports
+    are shared among worker processes (--jobs).
 
     Exit status: 0 no errors, 1 errors in a report, 2 usage errors or unreadable files.
     """
     from baobiao.audit.readers import SUFFIXES
+    from baobiao.audit.run import STEPS, extraction_targets
     from baobiao.audit.run import audit as run_audit
-    from baobiao.audit.run import extraction_targets
 
     paths = list(_files_of(files, frozenset(SUFFIXES)))
     if not paths:
@@ -459,15 +470,18 @@ def audit(
             _emit([Report(extract_dir, (failure(Path(extract_dir), exc),))], fmt, lang)
             raise SystemExit(EXIT_USAGE) from None
     _refuse([*targets.values(), *([Path(summary)] if summary else [])], inputs, fmt, lang)
+    if jobs is None:  # the processors this process may run on (a container's or taskset's share)
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if len(paths) > 1 and sys.stderr.isatty():  # a progress bar for people watching a folder
-        with click.progressbar(paths, label="审查" if lang == "zh" else "auditing", file=sys.stderr) as bar:
-            audited = run_audit(paths, form, spec_sources, targets, progress=lambda items: bar)
+        label = "审查" if lang == "zh" else "auditing"
+        with click.progressbar(length=STEPS * len(paths), label=label, file=sys.stderr) as bar:
+            audited = run_audit(paths, form, spec_sources, targets, progress=bar.update, jobs=jobs)
     else:
-        audited = run_audit(paths, form, spec_sources, targets)
+        audited = run_audit(paths, form, spec_sources, targets, jobs=jobs)
     for item in audited:
-        target = targets.get(item.read.path)
-        if target is not None and item.read.source is not None:
-            _write(target, item.read.source.text.encode("utf-8"), fmt, lang)
+        target = targets.get(item.path)
+        if target is not None and item.data is not None:
+            _write(target, item.data.text.encode("utf-8"), fmt, lang)
     reports = [item.report for item in audited]
     if summary is not None:
         from baobiao.audit.summary import summary_workbook
@@ -482,9 +496,82 @@ def audit(
     raise SystemExit(EXIT_FINDINGS if any(r.errors for r in reports) else EXIT_OK)
 
 
+#: the data files `render` finds in a folder (a long CSV of many agencies is checked, not rendered)
+RENDER_SUFFIXES = (".yaml", ".yml", ".xlsx")
+
+
+def _render_many(
+    result: SpecResult,
+    spec: str,
+    files: Sequence[Path],
+    out_dir: Path,
+    options: dict[str, Any],
+    jobs: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """`render` of several data files: every output checked before any work (exit 2), the files
+    spread over worker processes, a progress bar on a terminal, one summary; exit as `check`."""
+    from baobiao.pipeline import output_stems, render_refusals, render_reports
+    from baobiao.workers import available_processors
+
+    assert result.form is not None
+    protected = tuple(_spec_files(spec, result))
+    inputs = Inputs.of([*protected, *files], [options["templates"]])
+    stems = output_stems(files)
+    refused = render_refusals(stems, options["targets"], out_dir, inputs)
+    if refused:
+        _emit([Report(str(out_dir), tuple(refused))], fmt, lang)
+        raise SystemExit(EXIT_USAGE)
+    jobs = jobs or available_processors()
+    run = functools.partial(
+        render_reports,
+        result.form,
+        files,
+        result.report.sources,
+        stems=stems,
+        jobs=jobs,
+        out_dir=out_dir,
+        protected=protected,
+        **options,
+    )
+    if sys.stderr.isatty():  # a progress bar for people watching
+        with click.progressbar(
+            length=len(files), label="正在生成" if lang == "zh" else "rendering", file=sys.stderr
+        ) as bar:
+            rendered = run(progress=bar.update)
+    else:
+        rendered = run()
+    reports = [r.report for r in rendered]
+    _emit(reports, fmt, lang)
+    if fmt != "json":
+        for path, stem in zip(files, stems, strict=True):
+            if stem != path.stem:
+                same = "（与其他数据文件同名）" if lang == "zh" else " (another data file has its name)"
+                click.echo(f"{path} -> {out_dir / stem}.*{same}", err=True)
+        for report in reports:
+            if report.diagnostics:
+                click.echo(render_summary([report], lang), err=True)
+        written = [r for r in rendered if r.written]
+        count = sum(len(r.written) for r in written)
+        if lang == "zh":
+            line = f"{len(files)} 个数据文件：{len(written)} 个已生成报告，写入 {out_dir}（{count} 个文件）"
+            line += f"；{len(files) - len(written)} 个没有写出" if len(written) < len(files) else ""
+        else:
+            line = f"{len(files)} data files: {len(written)} rendered to {out_dir} ({count} files)"
+            line += f"; {len(files) - len(written)} not written" if len(written) < len(files) else ""
+        click.echo(line, err=True)
+    codes = {d.code for r in reports for d in r.diagnostics if d.severity is Severity.ERROR}
+    if any(c.startswith(("F", "R504", "R508", "R510", "R518")) for c in codes):
+        raise SystemExit(EXIT_USAGE)
+    if any(r.errors for r in reports):
+        raise SystemExit(EXIT_FINDINGS)
+    raise SystemExit(EXIT_OK if all(r.written for r in rendered) else EXIT_USAGE)
+
+
 @main.command()
 @click.argument("spec")
-@click.argument("data")
+@click.argument("data", nargs=-1, required=True)
 @click.option(
     "--to",
     "targets",
@@ -498,7 +585,8 @@ def audit(
     type=click.Path(),
     default=".",
     show_default=True,
-    help="Folder for the outputs, named after DATA (DATA.docx, DATA.html, DATA.txt).",
+    help="Folder for the outputs, named after each data file (DATA.docx, DATA.html, DATA.txt); data files of the "
+    "same name (in different folders, or a.yaml beside a.xlsx) are numbered: a.docx, a-2.docx.",
 )
 @click.option(
     "--draft", is_flag=True, help="Render even with errors, marked 草稿/未通过校验, findings listed at the end."
@@ -526,25 +614,48 @@ def audit(
     show_default=True,
     help="Width of the plain-text tables, in display cells (a Chinese character is two).",
 )
+@click.option(
+    "--charts",
+    is_flag=True,
+    help="Charts after the tables in Word, HTML and PDF: applications by applicant type, results of handling, and "
+    "with --previous both against last year (needs the charts extra: pip install 'baobiao[charts]').",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False),
+    help="Last year's data file of the same agency: the cross-year rules are checked, and --charts compares the years.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, None),
+    metavar="N",
+    help="How many worker processes share many data files (default: as many as the processors this process may use; "
+    "1: none, every file in this process).",
+)
 @_FORMAT
 @_LANG
 def render(
     spec: str,
-    data: str,
+    data: tuple[str, ...],
     targets: str,
     out_dir: str,
     draft: bool,
     templates: str | None,
     word_template: str | None,
     text_width: int,
+    charts: bool,
+    previous: str | None,
+    jobs: int | None,
     fmt: str,
     lang: str,
 ) -> None:
-    """Check DATA, then write the report as Word, HTML and plain text.
+    """Check DATA, then write the report as Word, HTML and plain text. DATA is one or more data
+    files (YAML or .xlsx) or folders of them: each is rendered to --out, named after it.
 
     DATA alone (a filled workbook without text) gives the report in the format's outline, with
     sentences stating the tables' figures. With --template REPORT.docx the text is the Word
     file's: its figures and tables are filled in, and `check --template` finds its problems.
+    --charts adds charts after the tables (a chart that cannot be drawn is left out, R516).
 
     With errors in the data nothing is written (exit 1), unless --draft. Outputs are written
     atomically and never over an input file. Exit status as for `check`; 2 also for template errors.
@@ -557,9 +668,31 @@ def render(
         )
     result = _spec_or_exit(spec, fmt, lang)
     assert result.form is not None
+    files = list(_files_of(data, RENDER_SUFFIXES))
+    if not files:
+        click.echo(f"baobiao: {'没有找到数据文件' if lang == 'zh' else 'no data files found'}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    if len(files) > 1:
+        if previous is not None or word_template is not None:
+            raise click.UsageError("--previous and --template go with one DATA file")
+        options = {
+            "targets": chosen,
+            "draft": draft,
+            "templates": Path(templates) if templates else None,
+            "text_width": text_width,
+            "lang": lang,
+            "charts": charts,
+        }
+        _render_many(result, spec, files, Path(out_dir), options, jobs, fmt, lang)
+    last_year, prev_report = None, None
+    if previous is not None:  # last year's own problems are shown under its name
+        last_year, prev_report = load_previous(result.form, Path(previous))
+        if last_year is None:
+            _emit([prev_report], fmt, lang)
+            raise SystemExit(EXIT_USAGE)
     rendered = render_report(
         result.form,
-        Path(data),
+        files[0],
         result.report.sources,
         targets=chosen,
         out_dir=Path(out_dir),
@@ -567,10 +700,12 @@ def render(
         templates=Path(templates) if templates else None,
         text_width=text_width,
         lang=lang,
-        protected=tuple(_spec_files(spec, result)),
+        protected=(*_spec_files(spec, result), *([Path(previous)] if previous else [])),
         word_template=Path(word_template) if word_template else None,
+        previous=last_year,
+        charts=charts,
     )
-    _emit([rendered.report], fmt, lang)
+    _emit([*([prev_report] if prev_report is not None and prev_report.diagnostics else []), rendered.report], fmt, lang)
     for path in rendered.written:
         click.echo(f"{'已写入' if lang == 'zh' else 'wrote'} {path}", err=True)
     codes = {d.code for d in rendered.report.diagnostics if d.severity is Severity.ERROR}

@@ -6,10 +6,13 @@ all its problems; the pipeline stops between stages when a stage had errors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from baobiao import formcache
 from baobiao.diagnostics.core import Diagnostic, Report, Severity, diag, has_errors, sorted_diagnostics
@@ -23,9 +26,10 @@ from baobiao.model.extend import edits_without_base, merge
 from baobiao.model.lint import contradictions
 from baobiao.outputs import Inputs, OutputFailed, failure, refusal, write_output
 from baobiao.report.authoring import WordTemplate, fill_template, read_template
-from baobiao.report.backends import BACKENDS, Options, unavailable
+from baobiao.report.backends import BACKENDS, Options, environment_for, unavailable
+from baobiao.report.charts import make_charts
 from baobiao.report.context import RenderInput, build_context, describe_findings
-from baobiao.report.env import TEMPLATE_ERRORS, environment, search_path, template_error
+from baobiao.report.env import TEMPLATE_ERRORS, search_path, template_error
 from baobiao.report.pdf import ConversionFailed, docx_to_pdf
 from baobiao.report.text_table import DEFAULT_WIDTH
 from baobiao.resources import builtin_specs
@@ -331,17 +335,23 @@ def render_report(
     lang: str = "zh",
     protected: tuple[Path, ...] = (),
     word_template: Path | None = None,
+    previous: Instance | None = None,
+    charts: bool = False,
+    stem: str | None = None,
 ) -> RenderResult:
-    """Check a data file, then write the report in each target format. With errors nothing is
+    """Check a data file, then write the report in each target format (``out_dir/STEM.docx``…,
+    ``stem`` by default the data file's name without its suffix). With errors nothing is
     written, unless ``draft``: then the report is marked and lists the findings. All outputs
     are rendered before any is written; each is written atomically. ``out_dir`` (created when
     missing) and the files in it must pass baobiao.outputs.refusal: never an input (the data
     file, ``protected`` files such as the spec, files of ``templates``, ``word_template``), a
     device or a pipe; they are refused before the data is read. ``word_template``: a Word
     file written by the user (report.authoring) holds the report's text; the Word output is
-    it filled in, and the other outputs print its text."""
+    it filled in, and the other outputs print its text. ``previous``: last year's data, for the
+    cross-year rules and the charts against last year; ``charts``: charts after the tables
+    (report.charts; drawn before the templates render, a chart that cannot be is R516)."""
     inputs = Inputs.of((path, *protected, *([word_template] if word_template else [])), (templates,))
-    files = [out_dir / f"{path.stem}{BACKENDS[name][0]}" for name in targets]
+    files = [out_dir / f"{stem or path.stem}{BACKENDS[name][0]}" for name in targets]
     refused = [d for d in [refusal(out_dir, inputs, folder=True)] if d is not None]
     if not refused and out_dir.is_dir():
         refused = [d for target in files if (d := refusal(target, inputs)) is not None]
@@ -355,15 +365,19 @@ def render_report(
             return RenderResult(Report(str(word_template), tuple(problems)), ())
     # checks the narrative's claims too (the template's text, when there is one)
     result = (
-        check_data(form, path, spec_sources)
+        check_data(form, path, spec_sources, previous)
         if template is None
-        else check_with_template(form, template, path, spec_sources)
+        else check_with_template(form, template, path, spec_sources, previous)
     )
     findings = list(result.report.diagnostics)
     instance = result.instance
     if instance is None:
         return RenderResult(result.report, ())
-    given = RenderInput(form, instance, draft=draft, lang=lang)
+    drawn = None
+    if charts and (draft or not has_errors(findings)):
+        drawn, left_out = make_charts(form, instance, previous, targets)
+        findings.extend(left_out)
+    given = RenderInput(form, instance, draft=draft, lang=lang, charts=drawn)
     context = build_context(given)
     context["findings"] = describe_findings(findings, lang)
     errors = sum(1 for d in findings if d.severity is Severity.ERROR)
@@ -385,8 +399,8 @@ def render_report(
             if filled is not None and name in ("docx", "pdf"):
                 outputs.append((target, filled if name == "docx" else docx_to_pdf(filled)))
                 continue
-            # a fresh environment each: docxtpl switches autoescaping on in the one it is given
-            outputs.append((target, backend(environment(dirs), context, Options(text_width=text_width))))
+            env = environment_for(name, dirs)  # one per process: templates compiled once
+            outputs.append((target, backend(env, context, Options(text_width=text_width))))
         except TEMPLATE_ERRORS as exc:
             findings.append(template_error(exc, f"report{suffix}"))
         except ConversionFailed as exc:  # pdf: LibreOffice failed
@@ -407,3 +421,147 @@ def render_report(
             return RenderResult(Report(report.path, failed, report.sources), tuple(written))
         written.append(target)
     return RenderResult(report, tuple(written))
+
+
+# -- rendering many data files ----------------------------------------------------------------
+
+#: fewer data files than this are rendered in this process whatever ``jobs`` says: starting
+#: workers would cost about what they save
+POOLED_FROM = 8
+
+
+def output_stems(paths: Sequence[Path]) -> list[str]:
+    """The name each data file's outputs take in the output folder, before the suffix: the data
+    file's own name without its suffix (``a.yaml`` -> ``a.docx``). When several data files would
+    share a name (``a.yaml`` in two folders, or ``a.yaml`` beside ``a.xlsx``), the first in the
+    order given keeps it and the others are numbered: ``a-2``, ``a-3``… (as ``audit --extract``
+    names its files). Names are compared ignoring case, as some file systems do."""
+    taken: set[str] = set()
+    out: list[str] = []
+    for path in paths:
+        stem, k = path.stem, 1
+        while stem.casefold() in taken:
+            k += 1
+            stem = f"{path.stem}-{k}"
+        taken.add(stem.casefold())
+        out.append(stem)
+    return out
+
+
+class _InputIndex:
+    """The inputs of a command, by their resolved paths and by their files (device and inode:
+    hard links): outputs.refusal asks each input in turn, which for a thousand data files and
+    three thousand outputs would be millions of system calls. The same answers, once each."""
+
+    def __init__(self, files: Sequence[Path]) -> None:
+        self.paths: dict[Path, Path] = {}
+        self.files: dict[tuple[int, int], Path] = {}
+        for path in files:
+            with contextlib.suppress(OSError, RuntimeError):  # an input that is not there cannot be overwritten
+                self.paths.setdefault(path.resolve(), path)
+                found = os.stat(path)
+                self.files.setdefault((found.st_dev, found.st_ino), path)
+
+    def hit(self, target: Path) -> Path | None:
+        """The input ``target`` would overwrite (as outputs.refusal decides it), if any."""
+        try:
+            resolved = target.resolve()
+        except (OSError, RuntimeError):
+            return None  # refusal reports it
+        if resolved in self.paths:
+            return self.paths[resolved]
+        try:
+            found = os.stat(target)
+        except OSError:
+            return None
+        return self.files.get((found.st_dev, found.st_ino))
+
+
+def render_refusals(stems: Sequence[str], targets: tuple[str, ...], out_dir: Path, inputs: Inputs) -> list[Diagnostic]:
+    """Before any work, for many data files: why ``out_dir`` or an output file (STEM + each
+    target's suffix) must not be written (outputs.refusal: an input of the command — every data
+    file among them —, a device, a pipe, a folder where a file is wanted), and R508 for a
+    format this machine cannot write."""
+    index = _InputIndex(inputs.files)
+
+    def refused(target: Path, folder: bool = False) -> Diagnostic | None:
+        hit = index.hit(target)
+        return refusal(target, Inputs.of([hit], inputs.folders), folder=folder)
+
+    found = [d for d in [refused(out_dir, folder=True)] if d is not None]
+    if not found and out_dir.is_dir():
+        suffixes = [BACKENDS[name][0] for name in targets]
+        found = [d for stem in stems for suffix in suffixes if (d := refused(out_dir / f"{stem}{suffix}"))]
+    return found + unavailable(targets)
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What every worker holds from its start: the form and how to render."""
+
+    form: Form
+    spec_sources: Mapping[str, Source]
+    options: Mapping[str, Any]  # render_report's keyword arguments
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """One data file rendered, as plain data (what a worker sends back)."""
+
+    path: str  # the report's name
+    diagnostics: tuple[Diagnostic, ...]
+    not_checked: tuple[str, ...]
+    written: tuple[Path, ...]
+    sources: Mapping[str, Source]  # its own (the data file's), when there are diagnostics to show in them
+
+
+def _render_one(batch: _Batch, task: tuple[Path, str]) -> _Rendered:
+    path, stem = task
+    result = render_report(batch.form, path, batch.spec_sources, stem=stem, **batch.options)
+    report = result.report
+    own = {k: v for k, v in report.sources.items() if k not in batch.spec_sources} if report.diagnostics else {}
+    return _Rendered(report.path, report.diagnostics, report.not_checked, result.written, own)
+
+
+def render_reports(
+    form: Form,
+    paths: Sequence[Path],
+    spec_sources: Mapping[str, Source],
+    *,
+    stems: Sequence[str] | None = None,
+    jobs: int = 1,
+    progress: Callable[[int], object] = lambda done: None,
+    **options: Any,
+) -> list[RenderResult]:
+    """``render_report`` for each data file, in the order given, each with its outputs named
+    ``stems`` (by default ``output_stems(paths)``: never two the same). ``options`` are
+    render_report's keyword arguments. ``jobs`` over 1 spreads the files over that many worker
+    processes (fewer than ``POOLED_FROM`` files are rendered in this process): a worker that
+    dies on a file gives that file R518, and the others are rendered as usual. ``progress(1)``
+    as each file is done. Call ``render_refusals`` first: each file's outputs are only checked
+    against its own inputs here."""
+    stems = list(stems) if stems is not None else output_stems(paths)
+    batch = _Batch(form, spec_sources, options)
+    tasks = list(zip(paths, stems, strict=True))
+    if jobs > 1 and len(tasks) >= POOLED_FROM:
+        from baobiao.workers import Died, Pool
+
+        with Pool(min(jobs, len(tasks)), batch) as pool:
+            outcomes: list[_Rendered | Died] = pool.map(_render_one, tasks, progress)
+    else:
+        outcomes = []
+        for task in tasks:
+            outcomes.append(_render_one(batch, task))
+            progress(1)
+    out: list[RenderResult] = []
+    for (path, _), outcome in zip(tasks, outcomes, strict=True):
+        if isinstance(outcome, _Rendered):
+            sources = MappingProxyType({**spec_sources, **outcome.sources})
+            out.append(
+                RenderResult(Report(outcome.path, outcome.diagnostics, sources, outcome.not_checked), outcome.written)
+            )
+        else:
+            zh, en = outcome.cause()
+            died = diag("R518", None, path=str(path), cause=zh, cause_en=en)
+            out.append(RenderResult(Report(str(path), (died,)), ()))
+    return out

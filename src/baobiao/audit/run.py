@@ -1,21 +1,40 @@
 """Auditing published reports: each file read (audit.readers), its tables and text mapped to a
 form and written as a data file (audit.extract), then loaded and checked as any data file is.
 
-Reports of a folder are read first and checked after: a report whose agency has the previous
-year's report among those audited is checked with it as ``--previous`` (the cross-year rules,
-上年结转 against last year's 结转下年度, and the text's 同比 claims), and their texts are compared
-(A201, a report that repeats last year's)."""
+Reports of a folder are audited in two phases. First each is read and mapped to its form
+(:class:`Extracted`); then each is loaded and checked (:func:`_judged`): a report whose agency
+has the previous year's report among those audited is checked with it as ``--previous`` (the
+cross-year rules, 上年结转 against last year's 结转下年度, and the text's 同比 claims), and their
+texts are compared (A201, a report that repeats last year's).
+
+With ``jobs`` over 1, both phases are spread over worker processes (:class:`_Pool`). What
+travels between processes is plain data: paths, data files' text, form ids, diagnostics, never
+a Form, a Document or an Instance (each worker has the forms already, and pickling a Form costs
+more than reading a report). A worker is given one report at a time, so a worker that dies
+(killed by the system, out of memory) is known to have died on that report: it gets a finding
+(A009), a new worker takes over, and the other reports are audited as usual. Findings are the
+same as in one process, in the same order: both run the same functions."""
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import signal
+import sys
+import traceback
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from baobiao.audit.document import Document
-from baobiao.audit.extract import Extraction, agency_key, extract
+from baobiao.audit.extract import Extraction, agency_key, builtin_forms, extract
 from baobiao.audit.readers import read_document
 from baobiao.diagnostics.core import Diagnostic, Report, diag, sorted_diagnostics
 from baobiao.instance.load import Instance, load_instance
@@ -23,11 +42,38 @@ from baobiao.model import Form
 from baobiao.pipeline import CheckOptions, check_loaded
 from baobiao.source import Source
 
+if TYPE_CHECKING:
+    from multiprocessing.context import DefaultContext, ForkContext
+
+    _Context = DefaultContext | ForkContext
+
 #: the share of this year's text in paragraphs nearly identical to last year's above which A201
 REPEATED_SHARE = 0.5
 #: how alike two paragraphs must be (rapidfuzz's ratio, figures aside) to count as the same
 SAME_PARAGRAPH = 90.0
+#: fewer reports than this are audited in this process whatever ``jobs`` says: starting workers
+#: and sending them the reports would cost about what they save
+POOLED_FROM = 8
+#: the steps of ``progress`` a report makes: one when it is read, one when it is checked
+STEPS = 2
 _FIGURES = re.compile(r"[0-9０-９.,，%％]+")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _mapping(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _reduce_mapping(mapping: MappingProxyType[Any, Any]) -> tuple[Callable[..., object], tuple[object, ...]]:
+    return _mapping, (dict(mapping),)
+
+
+# Diagnostics, forms and reports keep their mappings read-only (MappingProxyType), which pickle
+# cannot send; multiprocessing's own pickler sends them as the dicts they show. Registered there
+# only: pickle elsewhere is unchanged.
+ForkingPickler.register(MappingProxyType, _reduce_mapping)
 
 
 @dataclass(frozen=True)
@@ -50,28 +96,65 @@ class Read:
         return self.instance.year if self.instance is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One report read and mapped to its form, nothing loaded yet: what the first phase hands
+    on, as plain data (the form by its id)."""
+
+    path: Path
+    form: str | None  # the id of the form it was read as; None: nothing was read
+    data: Source | None  # the data file written from it
+    agency: str  # the agency its title names, as agency_key compares it ('': none found)
+    year: int | None
+    problems: tuple[Diagnostic, ...]  # reading and extracting
+    texts: tuple[str, ...]  # the paragraphs A201 compares: the longer ones, figures aside
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What the second phase hands back for one report."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    not_checked: tuple[str, ...]
+    meta: Mapping[str, str]  # as loaded
+    previous: Path | None
+
+
 @dataclass(frozen=True)
 class Audited:
-    """One report audited: what was read, and the report of its findings."""
+    """One report audited: the report of its findings, the report of the year before it was
+    checked with, the form it was read as (its id), its meta as loaded, and the data file
+    extracted from it. ``read``: everything read (the document, the extraction, the instance),
+    when it was audited in this process; None when a worker process audited it."""
 
-    read: Read
+    path: Path
     report: Report
-    previous: Path | None  # the report of the year before it was checked with
+    previous: Path | None
+    form: str | None
+    meta: Mapping[str, str]
+    data: Source | None
+    read: Read | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What every worker holds from its start: the forms the reports are read as."""
+
+    form: Form | None  # --form; None: the built-in forms, each report's by its year and labels
+    options: CheckOptions
+
+    def form_named(self, name: str) -> Form:
+        forms = (self.form,) if self.form is not None else builtin_forms()
+        return next(f for f in forms if f.id == name)
 
 
 def read_report(path: Path, form: Form | None = None, target: Path | None = None) -> Read:
     """Read one published report and extract its data (nothing checked yet). ``target``: where
     `--extract` writes the data file, which then names it in findings (lines a reviewer can
     open and correct); without it, the data is named after the report."""
-    document = read_document(path)
-    if not document.blocks:
-        return Read(path, document, None, None, None, document.problems)
-    extraction = extract(document, form)
-    name = str(target) if target is not None else f"{path}.extracted.yaml"
-    problems = [*document.problems, *extraction.problems]
-    source = Source(name, extraction.yaml_text)
-    instance, loaded = load_instance(extraction.form, source)
-    return Read(path, document, extraction, source, instance, (*problems, *loaded))
+    document, extraction, item = _extracted(path, form, target)
+    instance, loaded = _load(_Shared(form, CheckOptions()), item)
+    return Read(path, document, extraction, item.data, instance, (*item.problems, *loaded))
 
 
 def audit(
@@ -80,43 +163,164 @@ def audit(
     spec_sources: Mapping[str, Source],
     targets: Mapping[Path, Path] | None = None,
     options: CheckOptions | None = None,
-    progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda items: items,
+    progress: Callable[[int], object] = lambda steps: None,
+    jobs: int = 1,
 ) -> list[Audited]:
-    """Audit every report: read them all, pair each with its agency's report of the year
-    before (when one is among them), then check each. ``targets``: where each report's data
-    file is written (``extraction_targets``)."""
-    reads = [read_report(path, form, (targets or {}).get(path)) for path in progress(paths)]
-    by_year = {(r.agency, r.year): r for r in reads if r.agency and r.year is not None}
+    """Audit every report, in the order given: read them all, pair each with its agency's
+    report of the year before (when one is among them), then check each. ``targets``: where
+    each report's data file is written (``extraction_targets``). ``progress`` is called with
+    the steps done (``STEPS`` a report) as they are done. ``jobs``: how many worker processes
+    to spread the reports over (1: none, all in this process; so too for fewer than
+    ``POOLED_FROM`` reports)."""
+    shared = _Shared(form, options or CheckOptions())
+    targets = targets or {}
+    if jobs > 1 and len(paths) >= POOLED_FROM:
+        return _pooled(paths, shared, spec_sources, targets, progress, jobs)
+    return _in_process(paths, shared, spec_sources, targets, progress)
+
+
+def _in_process(
+    paths: Sequence[Path],
+    shared: _Shared,
+    spec_sources: Mapping[str, Source],
+    targets: Mapping[Path, Path],
+    progress: Callable[[int], object],
+) -> list[Audited]:
+    firsts: list[tuple[Extracted, Read, list[Diagnostic]]] = []
+    for path in paths:
+        document, extraction, item = _extracted(path, shared.form, targets.get(path))
+        instance, loaded = _load(shared, item)
+        firsts.append((item, Read(path, document, extraction, item.data, instance, (*item.problems, *loaded)), loaded))
+        progress(1)
     out = []
-    for read in reads:
-        last = by_year.get((read.agency, read.year - 1)) if read.agency and read.year is not None else None
-        out.append(_checked(read, last, spec_sources, options or CheckOptions()))
+    for (item, read, loaded), k in zip(firsts, _partners([item for item, _, _ in firsts]), strict=True):
+        last, last_read = (firsts[k][0], firsts[k][1]) if k is not None else (None, None)
+        last_instance = last_read.instance if last_read is not None else None
+        checked = _judged(shared, item, read.instance, loaded, last, last_instance)
+        out.append(_audited(item, checked, spec_sources, read))
+        progress(1)
     return out
 
 
-def _checked(read: Read, last: Read | None, spec_sources: Mapping[str, Source], options: CheckOptions) -> Audited:
-    name = str(read.path)
-    extraction = read.extraction
-    if read.source is None or extraction is None:
-        return Audited(read, Report(name, sorted_diagnostics(read.problems)), None)
-    previous = last.instance if last is not None else None
+def _pooled(
+    paths: Sequence[Path],
+    shared: _Shared,
+    spec_sources: Mapping[str, Source],
+    targets: Mapping[Path, Path],
+    progress: Callable[[int], object],
+    jobs: int,
+) -> list[Audited]:
+    if shared.form is None:
+        builtin_forms()  # compiled once here, before the workers start (a forked worker has them)
+    with _Pool(_context(), min(jobs, len(paths)), shared) as pool:
+        firsts = pool.map(_first_phase, [(path, targets.get(path)) for path in paths], progress)
+        items = [
+            outcome if isinstance(outcome, Extracted) else _lost(path, outcome)
+            for path, outcome in zip(paths, firsts, strict=True)
+        ]
+        partners = _partners(items)
+        wanted = [i for i, item in enumerate(items) if item.data is not None]
+        progress(len(items) - len(wanted))  # nothing read, nothing to check
+        tasks = [(items[i], items[k] if (k := partners[i]) is not None else None) for i in wanted]
+        seconds = dict(zip(wanted, pool.map(_second_phase, tasks, progress), strict=True))
+    return [
+        _audited(item, _checked_or_lost(item, seconds[i]) if i in seconds else _nothing_read(item), spec_sources, None)
+        for i, item in enumerate(items)
+    ]
+
+
+# -- the two phases, the same in a worker and in this process -------------------------------------
+
+
+def _extracted(path: Path, form: Form | None, target: Path | None) -> tuple[Document, Extraction | None, Extracted]:
+    document = read_document(path)
+    if not document.blocks:
+        return document, None, Extracted(path, None, None, "", None, document.problems, ())
+    extraction = extract(document, form)
+    name = str(target) if target is not None else f"{path}.extracted.yaml"
+    year = extraction.meta.get("year", "")
+    item = Extracted(
+        path=path,
+        form=extraction.form.id,
+        data=Source(name, extraction.yaml_text),
+        agency=agency_key(extraction.meta.get("agency", "")),
+        year=int(year) if year.isdigit() else None,
+        problems=(*document.problems, *extraction.problems),
+        texts=tuple(_without_figures(p.text) for p in document.paragraphs if len(p.text) >= 20),
+    )
+    return document, extraction, item
+
+
+def _load(shared: _Shared, item: Extracted) -> tuple[Instance | None, list[Diagnostic]]:
+    if item.data is None or item.form is None:
+        return None, []
+    return load_instance(shared.form_named(item.form), item.data)
+
+
+def _partners(items: Sequence[Extracted]) -> list[int | None]:
+    """For each report, the index of its agency's report of the year before, if there is one."""
+    by_year = {(x.agency, x.year): i for i, x in enumerate(items) if x.agency and x.year is not None}
+    return [by_year.get((x.agency, x.year - 1)) if x.agency and x.year is not None else None for x in items]
+
+
+def _judged(
+    shared: _Shared,
+    item: Extracted,
+    instance: Instance | None,
+    loaded: Sequence[Diagnostic],
+    last: Extracted | None,
+    last_instance: Instance | None,
+) -> _Checked:
+    """One report checked, with last year's when both loaded."""
+    if item.data is None or item.form is None:
+        return _nothing_read(item)
+    paired = last if last is not None and instance is not None and last_instance is not None else None
     result = check_loaded(
-        extraction.form, read.instance, read.problems, read.source, spec_sources, previous, options, name=name
+        shared.form_named(item.form),
+        instance,
+        (*item.problems, *loaded),
+        item.data,
+        {},
+        last_instance if paired is not None else None,
+        shared.options,
+        name=str(item.path),
     )
     notes = list(result.report.diagnostics)
-    if last is not None:
-        notes.extend(_repeated(read, last))
-    sources = MappingProxyType(dict(result.report.sources))
-    report = Report(name, sorted_diagnostics(notes), sources, result.report.not_checked)
-    return Audited(read, report, last.path if last is not None else None)
+    if paired is not None:
+        notes.extend(_repeated(item, paired))
+    meta = instance.meta if instance is not None else {}
+    previous = paired.path if paired is not None else None
+    return _Checked(sorted_diagnostics(notes), result.report.not_checked, meta, previous)
 
 
-def _repeated(read: Read, last: Read) -> list[Diagnostic]:
+def _nothing_read(item: Extracted) -> _Checked:
+    return _Checked(sorted_diagnostics(item.problems), (), {}, None)
+
+
+def _audited(item: Extracted, checked: _Checked, spec_sources: Mapping[str, Source], read: Read | None) -> Audited:
+    sources = {**spec_sources, item.data.name: item.data} if item.data is not None else {}
+    report = Report(str(item.path), checked.diagnostics, MappingProxyType(sources), checked.not_checked)
+    meta = MappingProxyType(dict(checked.meta))
+    return Audited(item.path, report, checked.previous, item.form, meta, item.data, read)
+
+
+def _first_phase(shared: _Shared, task: tuple[Path, Path | None]) -> Extracted:
+    path, target = task
+    return _extracted(path, shared.form, target)[2]
+
+
+def _second_phase(shared: _Shared, task: tuple[Extracted, Extracted | None]) -> _Checked:
+    item, last = task
+    instance, loaded = _load(shared, item)
+    last_instance = _load(shared, last)[0] if last is not None and instance is not None else None
+    return _judged(shared, item, instance, loaded, last, last_instance)
+
+
+def _repeated(read: Extracted, last: Extracted) -> list[Diagnostic]:
     """A201 when most of this year's text is in paragraphs nearly identical to last year's."""
     from rapidfuzz import fuzz, process
 
-    mine = [_without_figures(p.text) for p in read.document.paragraphs if len(p.text) >= 20]
-    theirs = [_without_figures(p.text) for p in last.document.paragraphs if len(p.text) >= 20]
+    mine, theirs = read.texts, last.texts
     total = sum(len(p) for p in mine)
     if not total or not theirs:
         return []
@@ -132,6 +336,166 @@ def _repeated(read: Read, last: Read) -> list[Diagnostic]:
 
 def _without_figures(text: str) -> str:
     return _FIGURES.sub("#", "".join(text.split()))
+
+
+# -- worker processes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Died:
+    """A worker that died on a task: how it ended (its exit code; minus a signal's number)."""
+
+    exitcode: int | None
+
+
+def _died(path: Path, died: _Died) -> Diagnostic:
+    code = died.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        cause, cause_en = f"被信号 {name} 终止", f"killed by signal {name}"
+    else:
+        cause, cause_en = f"退出码 {code}", f"exit status {code}"
+    return diag("A009", None, path=str(path), cause=cause, cause_en=cause_en)
+
+
+def _lost(path: Path, died: _Died) -> Extracted:
+    return Extracted(path, None, None, "", None, (_died(path, died),), ())
+
+
+def _checked_or_lost(item: Extracted, outcome: _Checked | _Died) -> _Checked:
+    if isinstance(outcome, _Checked):
+        return outcome
+    return _Checked(sorted_diagnostics((*item.problems, _died(item.path, outcome))), (), {}, None)
+
+
+def _context() -> _Context:
+    """fork on Linux: a worker starts in milliseconds with everything this process has imported
+    and compiled (the forms); elsewhere the platform's default (spawn), which is safe there."""
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _serve(conn: Connection, shared: _Shared) -> None:
+    """A worker: tasks in, results out, until told to stop (None) or its parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's, which stops the workers
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, work, task = message
+        try:
+            reply = (index, True, work(shared, task))
+        except Exception:  # a bug: the parent raises it, as auditing in this process would
+            reply = (index, False, traceback.format_exc())
+        try:
+            conn.send(reply)
+        except OSError:  # the parent is gone
+            return
+        except Exception:  # an outcome that cannot be sent: a bug too
+            conn.send((index, False, traceback.format_exc()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+
+class WorkerError(RuntimeError):
+    """A worker process raised: a bug, raised in the parent with the worker's traceback."""
+
+
+class _Pool:
+    """``jobs`` worker processes, each given one task at a time, so that a worker's death is
+    known to be its task's: the task's outcome is then :class:`_Died`, and a new worker takes
+    its place."""
+
+    def __init__(self, context: _Context, jobs: int, shared: _Shared) -> None:
+        self._context = context
+        self._shared = shared
+        self._workers = [self._start() for _ in range(jobs)]
+
+    def _start(self) -> _Worker:
+        mine, theirs = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(theirs, self._shared), daemon=True)
+        process.start()
+        theirs.close()
+        return _Worker(process, mine)
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        for worker in self._workers:
+            if kind is None:
+                with contextlib.suppress(OSError):  # already gone
+                    worker.conn.send(None)
+            else:
+                worker.process.terminate()
+        for worker in self._workers:
+            worker.process.join()
+            worker.conn.close()
+
+    def map(
+        self, work: Callable[[_Shared, T], R], tasks: Sequence[T], progress: Callable[[int], object]
+    ) -> list[R | _Died]:
+        """Each task's outcome, in the order of ``tasks``; ``progress(1)`` as each is done."""
+        out: dict[int, R | _Died] = {}
+        waiting = deque(enumerate(tasks))
+        busy: dict[int, int] = {}  # a worker's place -> the index of its task
+        while waiting or busy:
+            for place in range(len(self._workers)):
+                if place not in busy and waiting:
+                    index, task = waiting.popleft()
+                    self._give(place, (index, work, task))
+                    busy[place] = index
+            watched: dict[object, int] = {}
+            for place in busy:  # an answer, or the end of the process
+                watched[self._workers[place].conn] = place
+                watched[self._workers[place].process.sentinel] = place
+            ready = wait(
+                [w for place in busy for w in (self._workers[place].conn, self._workers[place].process.sentinel)]
+            )
+            for place in sorted({watched[r] for r in ready}):
+                out[busy.pop(place)] = self._outcome(place)
+                progress(1)
+        return [out[i] for i in range(len(tasks))]
+
+    def _give(self, place: int, message: tuple[int, object, object]) -> None:
+        try:
+            self._workers[place].conn.send(message)
+        except OSError:  # it died between two tasks: its place is taken by a new worker
+            self._replace(place)
+            self._workers[place].conn.send(message)
+
+    def _replace(self, place: int) -> int | None:
+        """A new worker in ``place``; the exit code of the one it replaces."""
+        worker = self._workers[place]
+        worker.process.join()
+        worker.conn.close()
+        self._workers[place] = self._start()
+        return worker.process.exitcode
+
+    def _outcome(self, place: int) -> Any:
+        worker = self._workers[place]
+        try:
+            if worker.conn.poll():
+                _, ok, value = worker.conn.recv()
+                if not ok:
+                    raise WorkerError(value)
+                return value
+        except (EOFError, OSError):
+            pass
+        return _Died(self._replace(place))  # gone without an answer: it died
 
 
 def extraction_targets(paths: Sequence[Path], folder: Path) -> dict[Path, Path]:

@@ -54,13 +54,11 @@ def summary_workbook(audited: Sequence[Audited], lang: str = "zh") -> bytes:
     _heading(ws, reports_head[1:])
     for row, item in enumerate(audited, start=2):
         found = item.report.diagnostics
-        extraction = item.read.extraction
-        meta = item.read.instance.meta if item.read.instance is not None else {}
         cells = (
-            str(item.read.path),
-            meta.get("agency", ""),
-            meta.get("year", ""),
-            extraction.form.id if extraction is not None else "",
+            str(item.path),
+            item.meta.get("agency", ""),
+            item.meta.get("year", ""),
+            item.form or "",
             sum(1 for d in found if d.severity is Severity.ERROR),
             sum(1 for d in found if d.severity is Severity.WARNING),
             sum(1 for d in found if d.code in TEXT_CODES),
@@ -72,14 +70,14 @@ def summary_workbook(audited: Sequence[Audited], lang: str = "zh") -> bytes:
                 ws.cell(row, col, value)
             else:
                 text_cell(ws, row, col, value)
-        ws.cell(row, 1).hyperlink = item.read.path.resolve().as_uri()
+        ws.cell(row, 1).hyperlink = item.path.resolve().as_uri()
     findings = wb.create_sheet(findings_head[0])
     _heading(findings, findings_head[1:])
     row = 2
     for item in audited:
-        link = item.read.path.resolve().as_uri()  # once a report, not once a finding
+        link = item.path.resolve().as_uri()  # once a report, not once a finding
         for d in item.report.diagnostics:
-            text_cell(findings, row, 1, str(item.read.path)).hyperlink = link
+            text_cell(findings, row, 1, str(item.path)).hyperlink = link
             text_cell(findings, row, 2, d.code)
             text_cell(findings, row, 3, PHRASES[d.severity.value]["zh" if lang == "zh" else "en"])
             text_cell(findings, row, 4, "；".join(c.path for c in d.cells))

@@ -1619,6 +1619,28 @@ _ALL = [
             "what it is, and it is read as that.",
         },
     ),
+    _c(
+        "A009",
+        "audit-worker-died",
+        E,
+        {
+            "zh": "审查 {path} 的工作进程意外退出（{cause}），这份报告没有审查完",
+            "en": "the worker process auditing {path} ended unexpectedly ({cause}); the report was not audited",
+        },
+        {
+            "zh": "单独审查这份报告（baobiao audit 文件 --jobs 1）。进程被 SIGKILL 终止多半是内存不足，"
+            "可以减少同时工作的进程（--jobs）。",
+            "en": "audit this report alone (baobiao audit FILE --jobs 1). A process killed by SIGKILL has most often "
+            "run out of memory: use fewer worker processes (--jobs).",
+        },
+        {
+            "zh": "审查文件夹时，报告分给几个工作进程（--jobs），每个进程一次审查一份。一个进程在审查某份报告时意外退出"
+            "（被操作系统终止、内存不足）时，这份报告给出本错误，由新的进程接着审查其余报告，不会卡住，也不会漏掉报告。",
+            "en": "A folder's reports are shared among worker processes (--jobs), each auditing one report at a time. "
+            "When a worker ends unexpectedly on a report (stopped by the system, out of memory), that report gets "
+            "this error and a new worker audits the rest: nothing hangs and no report is left out.",
+        },
+    ),
     # -- audit: finding the form's tables and text in a document (A100-A199) ----------------------
     _c(
         "A101",
@@ -1858,23 +1880,6 @@ _ALL = [
         {"zh": "报告应当显示统计表的全部栏目。", "en": "A report should show every item of its tables."},
     ),
     _c(
-        "D319",
-        "table-not-in-workbook",
-        E,
-        {
-            "zh": "工作簿里找不到表格“{table}”（工作表 {sheet}）",
-            "en": "the workbook has no table '{table}' (sheet {sheet})",
-        },
-        {
-            "zh": "用 baobiao workbook 生成的工作簿填写；工作表可以改名，但表格的标题、行名和列名要保留。",
-            "en": "fill in a workbook made by `baobiao workbook`; sheets may be renamed, but keep the tables' titles and labels.",
-        },
-        {
-            "zh": "读工作簿时按印刷的行名和列名找单元格，所以挪动列、插入空行都不要紧。",
-            "en": "Cells are found by their printed labels, so moved columns and inserted rows do not matter.",
-        },
-    ),
-    _c(
         "R508",
         "pdf-unavailable",
         E,
@@ -2000,6 +2005,86 @@ _ALL = [
             "en": "Names in a template are matched as data files' keys are: shorter (本年新收) or without numbering is "
             "fine; with a typo, in traditional script or in an earlier form's wording, a name that fits exactly one "
             "cell is read as that cell, with this warning.",
+        },
+    ),
+    _c(
+        "R518",
+        "render-worker-died",
+        E,
+        {
+            "zh": "生成 {path} 报告的工作进程意外退出（{cause}），这份报告没有写出",
+            "en": "the worker process rendering {path} ended unexpectedly ({cause}); its report was not written",
+        },
+        {
+            "zh": "单独生成这份报告（baobiao render 表式 文件 --jobs 1）。进程被 SIGKILL 终止多半是内存不足，"
+            "可以减少同时工作的进程（--jobs）。",
+            "en": "render this file alone (baobiao render SPEC FILE --jobs 1). A process killed by SIGKILL has most "
+            "often run out of memory: use fewer worker processes (--jobs).",
+        },
+        {
+            "zh": "生成多份报告时，数据文件分给几个工作进程（--jobs），每个进程一次生成一份。一个进程在生成某份报告时意外"
+            "退出（被操作系统终止、内存不足）时，这个文件给出本错误，由新的进程接着生成其余的报告，不会卡住，也不会漏掉文件。",
+            "en": "Many data files are shared among worker processes (--jobs), each rendering one file at a time. When "
+            "a worker ends unexpectedly on a file (stopped by the system, out of memory), that file gets this error and "
+            "a new worker renders the rest: nothing hangs and no file is left out.",
+        },
+    ),
+    # -- charts (report/charts.py) ------------------------------------------------------------------
+    _c(
+        "R516",
+        "chart-left-out",
+        W,
+        {"zh": "没有画图表{charts}：{reason}", "en": "charts left out, {charts}: {reason}"},
+        {"zh": "{hint}", "en": "{hint}"},
+        {
+            "zh": "render --charts 在统计表后面加上图表（按申请人类型的新收申请、办理结果，有 --previous 时与上年对比），"
+            "由 matplotlib 用中文字体绘制。没有安装 matplotlib（pip install 'baobiao[charts]'）、没有能显示这些中文的字体，"
+            "或者数据里没有图表要画的数字（与上年对比要有上年的数据）时，这个图表不画，报告的其余部分照常生成。图表绝不会"
+            "用方框代替缺字。",
+            "en": "render --charts adds charts after the tables (applications received by applicant type, the results of "
+            "handling, and, with --previous, both against last year), drawn by matplotlib in a Chinese font. Without "
+            "matplotlib (pip install 'baobiao[charts]'), without a font that holds the characters, or without the "
+            "figures a chart shows (last year's, for a chart against last year), that chart is left out and the rest "
+            "of the report is written as usual. A chart is never drawn with boxes for missing characters.",
+        },
+    ),
+    _c(
+        "R517",
+        "chart-font-fallback",
+        W,
+        {
+            "zh": "图表用字体 {family}（{path}）排印：没有找到常用的中文字体（{families} 等）",
+            "en": "the charts are set in {family} ({path}): none of the usual Chinese fonts ({families}, …) is installed",
+        },
+        {
+            "zh": "这个字体有图表里的全部汉字，但字形可能与报告不协调；安装常用的中文字体（Debian/Ubuntu：apt-get install "
+            "fonts-noto-cjk）后重新生成。",
+            "en": "this font holds every character of the charts but may look out of place in the report; install a "
+            "usual Chinese font (Debian/Ubuntu: apt-get install fonts-noto-cjk) and render again.",
+        },
+        {
+            "zh": "图表按顺序选用已安装的常用中文字体（思源黑体/Noto Sans CJK SC、文泉驿、微软雅黑、黑体……），并确认字体里有"
+            "图表要写的每个字。一个也没有时，改用其他已安装、有这些字的字体，并给出本警告。",
+            "en": "Charts are set in the first installed of the usual Chinese fonts (Noto Sans CJK SC / Source Han Sans, "
+            "WenQuanYi, Microsoft YaHei, SimHei, …) that holds every character they draw. When none is installed, "
+            "another installed font holding the characters is used, with this warning.",
+        },
+    ),
+    _c(
+        "D319",
+        "table-not-in-workbook",
+        E,
+        {
+            "zh": "工作簿里找不到表格“{table}”（工作表 {sheet}）",
+            "en": "the workbook has no table '{table}' (sheet {sheet})",
+        },
+        {
+            "zh": "用 baobiao workbook 生成的工作簿填写；工作表可以改名，但表格的标题、行名和列名要保留。",
+            "en": "fill in a workbook made by `baobiao workbook`; sheets may be renamed, but keep the tables' titles and labels.",
+        },
+        {
+            "zh": "读工作簿时按印刷的行名和列名找单元格，所以挪动列、插入空行都不要紧。",
+            "en": "Cells are found by their printed labels, so moved columns and inserted rows do not matter.",
         },
     ),
     _c(

@@ -4,15 +4,17 @@ input: baobiao.outputs is the one home of writing (``write_atomically`` is re-ex
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
 from baobiao.diagnostics.core import Diagnostic
 from baobiao.outputs import write_atomically as write_atomically
-from baobiao.report.env import bounded_output, within_budget
+from baobiao.report.env import bounded_output, environment, within_budget
 from baobiao.report.text_table import DEFAULT_WIDTH
 
 
@@ -22,6 +24,29 @@ class Options:
 
 
 Backend = Callable[[SandboxedEnvironment, dict[str, Any], Options], bytes]
+
+
+def environment_for(name: str, dirs: Sequence[Path]) -> SandboxedEnvironment:
+    """The Jinja environment back-end ``name`` renders with, for the template search path
+    ``dirs``: one per process for each search path, so that templates are compiled once. Jinja
+    looks at a template file's time on each use and compiles it again when it has changed; a
+    file added to or removed from a folder of the path changes the folder's time, and then a
+    new environment looks the templates up again. Word and PDF have one of their own: docxtpl
+    switches autoescaping on in the one it is given, which HTML and text must not have."""
+    kind = "docx" if name in ("docx", "pdf") else "jinja"
+    return _environment(kind, tuple((str(d), _mtime(d)) for d in dirs))
+
+
+def _mtime(folder: Path) -> int:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+@functools.lru_cache(maxsize=32)
+def _environment(kind: str, dirs: tuple[tuple[str, int], ...]) -> SandboxedEnvironment:
+    return environment([Path(d) for d, _ in dirs])
 
 
 def _jinja(name: str) -> Backend:

@@ -20,6 +20,7 @@ from baobiao.instance.paragraph import namespace, render_para
 from baobiao.instance.values import format_number
 from baobiao.labels import bare
 from baobiao.model import Form, Table
+from baobiao.report.charts import Charts, in_context
 from baobiao.report.layout import by_section, combinable, grid, section_grid
 from baobiao.report.outline import default_narrative
 
@@ -54,6 +55,7 @@ class RenderInput:
     draft: bool = False
     lang: str = "zh"
     today: date | None = None  # the date a report without one is signed (default: today)
+    charts: Charts | None = None  # charts drawn for the report (report.charts.make_charts): shown after their tables
 
 
 class _Builder:
@@ -63,6 +65,8 @@ class _Builder:
         numbers: dict[str, Decimal | None] = {i.id: self._number(i.id) for i in self.form.indicators}
         self.names = namespace(self.form, numbers)
         self.placed: set[str] = set()
+        self._keys: KeyIndex | None = None
+        self.charts = in_context(self.form, self.instance, given.charts)
 
     def _number(self, item_id: str) -> Decimal | None:
         given = self.instance.values.get(item_id)
@@ -86,6 +90,7 @@ class _Builder:
             "caption": shown,
             "show_caption": _bare(shown) != _bare(heading),
             "notes": list(table.notes[1:] if table.rows else table.notes) if table.columns else list(table.notes),
+            "charts": list(self.charts["charts_after"].get(table.id, [])),  # ids of the charts that follow it
             **g.as_dict(),
         }
 
@@ -98,8 +103,10 @@ class _Builder:
                 self.placed.update(t.id for t in group)
                 label = self.form.item(parent).label
                 g = section_grid(group, self.value)
+                charts = [c for t in group for c in self.charts["charts_after"].get(t.id, [])]
                 out.append(
                     {"id": parent, "caption": label, "show_caption": _bare(label) != _bare(heading), "notes": []}
+                    | {"charts": charts}
                     | g.as_dict()
                 )
             else:
@@ -109,7 +116,9 @@ class _Builder:
     def tables_for(self, refs: Sequence[Para], heading: str = "") -> list[dict[str, Any]]:
         """Tables a section shows: named by a table's id or label, or by a heading holding tables
         (a name that is none of these is the check's finding, and shows nothing)."""
-        keys = KeyIndex(self.form)
+        if self._keys is None:  # one index for every section of the report
+            self._keys = KeyIndex(self.form)
+        keys = self._keys
         out: list[dict[str, Any]] = []
         for ref in refs:
             ids = set(keys.resolve(ref.text).ids)
@@ -171,6 +180,8 @@ def build_context(given: RenderInput) -> dict[str, Any]:
         "draft": given.draft,
         "draft_mark": "草稿（未通过校验）" if given.draft else "",
         "findings": [],  # filled in with describe_findings once every stage has spoken
+        "charts": b.charts["charts"],  # each chart's figures, by id (report.charts)
+        "chart": b.charts["chart"],  # chart("applicants") in a template: the chart, when drawn
     }
     return context
 

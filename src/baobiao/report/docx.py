@@ -14,22 +14,30 @@ row kept with the next), and the columns are as wide as their content needs
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
+import re
+import threading
+import weakref
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-from jinja2 import FileSystemLoader
+from jinja2 import FileSystemLoader, Template
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
+from baobiao.report.charts import ChartFunction
 from baobiao.report.layout import ColumnWidth, fit
+from baobiao.report.package import docx_bytes
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -59,83 +67,6 @@ def set_fonts(element: Any, east_asia: str, latin: str = LATIN_FONT) -> None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _borders(table: Any) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        b = OxmlElement(f"w:{side}")
-        b.set(qn("w:val"), "single")
-        b.set(qn("w:sz"), "4")
-        b.set(qn("w:space"), "0")
-        b.set(qn("w:color"), "000000")
-        borders.append(b)
-    tbl_pr.append(borders)
-
-
-def _widths(table: Any, widths: list[int]) -> None:
-    """Both w:gridCol and every w:tcW (LibreOffice reads one, Word the other), a fixed layout
-    (Word would otherwise fit the columns to their text again) and the table's width."""
-    tbl_pr = table._tbl.tblPr
-    total = OxmlElement("w:tblW")
-    total.set(qn("w:w"), str(sum(widths)))
-    total.set(qn("w:type"), "dxa")
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
-        m.set(qn("w:type"), "dxa")
-        margins.append(m)
-    for old in (qn("w:tblW"), qn("w:tblLayout"), qn("w:tblCellMar")):
-        for el in tbl_pr.findall(old):
-            tbl_pr.remove(el)
-    tbl_pr.append(total)  # w:tblPr's order: tblStyle, …, tblW, jc, …, tblBorders, …, tblLayout, tblCellMar
-    tbl_pr.append(layout)
-    tbl_pr.append(margins)
-    _order(tbl_pr)
-    grid = table._tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
-        col.set(qn("w:w"), str(w))
-    for tr in table._tbl.tr_lst:
-        c = 0
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            tcw = tc.get_or_add_tcPr().get_or_add_tcW()  # in the schema's place
-            tcw.set(qn("w:w"), str(sum(widths[c : c + span])))
-            tcw.set(qn("w:type"), "dxa")
-            c += span
-
-
-_TBL_PR_ORDER = [
-    qn(f"w:{n}")
-    for n in (
-        "tblStyle",
-        "tblpPr",
-        "tblOverlap",
-        "bidiVisual",
-        "tblStyleRowBandSize",
-        "tblStyleColBandSize",
-        "tblW",
-        "jc",
-        "tblCellSpacing",
-        "tblInd",
-        "tblBorders",
-        "shd",
-        "tblLayout",
-        "tblCellMar",
-        "tblLook",
-    )
-]
-
-
-def _order(tbl_pr: Any) -> None:
-    """w:tblPr's children in the schema's order (Word refuses a file with them out of order)."""
-    children = sorted(tbl_pr, key=lambda el: _TBL_PR_ORDER.index(el.tag) if el.tag in _TBL_PR_ORDER else 99)
-    for el in children:
-        tbl_pr.append(el)
 
 
 def _size(t: dict[str, Any]) -> Any:
@@ -170,103 +101,253 @@ def _compact(paragraph: Any) -> None:
     fmt.space_after = Pt(0)
 
 
-def _write(cell: Any, text: str, notes: list[str], bold: bool, align: Any, indent: int, size: Any) -> None:
-    paragraph = cell.paragraphs[0]
-    _compact(paragraph)
-    paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.left_indent = Pt(size.pt * indent)
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    for i, piece in enumerate([text, *notes]):
-        run = paragraph.add_run(piece if i == 0 else "\n" + piece)
-        run.font.size = size
-        run.bold = bold
-        set_fonts(run._r, BODY_FONT)
-
-
 def keep_with_next(paragraph: Any) -> None:
     """w:keepNext on a paragraph: no page break between it and what follows."""
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _row_properties(table: Any, header_rows: int, heading_rows: set[int]) -> None:
-    """Rows never break across pages; header rows repeat on every page and, with a block's
-    title and headings (``heading_rows``), stay with the row after them; a short table is
-    kept on one page (each row with the next)."""
-    rows = table._tbl.tr_lst
-    whole = len(rows) <= KEEP_TOGETHER_ROWS
-    for r, tr in enumerate(rows):
-        tr_pr = tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        if r < header_rows:
-            tr_pr.append(OxmlElement("w:tblHeader"))
-        if r < len(rows) - 1 and (whole or r < header_rows or r in heading_rows):
-            for tc in tr.tc_lst:
-                for p in tc.p_lst:
-                    keep_with_next(Paragraph(p, table))
+# -- tables -----------------------------------------------------------------------------------
+#
+# A table is built as XML directly (lxml): python-docx's cell and merge API walks the whole
+# table for each cell, which made a report's three tables take half a second. The XML is the
+# same, element for element and attribute for attribute, as python-docx wrote it (add_table,
+# the setters of _write, Cell.merge, keep_with_next): tests/test_docx_fast.py holds that
+# builder and compares both on every form's tables. Paragraph and run properties are made once
+# through python-docx's own setters (so each attribute is where python-docx puts it) and copied.
 
 
-def _table(subdoc: Any, t: dict[str, Any], spacer: bool = True) -> None:
-    size = _size(t)
-    if t["show_caption"]:
-        caption = subdoc.add_paragraph()
-        _compact(caption)
-        caption.paragraph_format.space_before = Pt(12)
-        caption.paragraph_format.space_after = Pt(6)
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        keep_with_next(caption)  # a table is never parted from its caption
-        run = caption.add_run(str(t["caption"]))
-        run.bold = True
-        set_fonts(run._r, HEADING1_FONT)
-    rows = [*t["header"], *t["body"]]
-    width = int(t["width"])
-    table = subdoc.add_table(rows=len(rows), cols=width)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table)
-    # Write every cell through its w:tc first (table.cell() is slow on big tables), then
-    # merge, last merge first, so that earlier positions are not disturbed.
-    tcs = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
+@functools.cache
+def _clark(tag: str) -> str:
+    return str(qn(tag))
+
+
+def _el(parent: Any, tag: str, **attrs: str) -> Any:
+    """A new last child of ``parent``: ``tag`` and its attributes (w:… names), in the order given."""
+    return etree.SubElement(parent, _clark(tag), {_clark(f"w:{k}"): v for k, v in attrs.items()})
+
+
+@functools.cache
+def _paragraph(kind: str, align: Any = None, indent_pt: float = 0.0, keep: bool = False) -> Any:
+    """A ``w:p`` holding only its properties, to be copied: ``kind`` "cell" (a table cell's,
+    aligned and indented), "caption", "note", "gap" (the room after a table) or "empty" (the
+    paragraph of a cell merged into the one above)."""
+    p = Paragraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]  # no parent: no part needed
+    if kind != "empty":
+        _compact(p)
+    if kind == "cell":
+        p.alignment = align
+        if indent_pt:
+            p.paragraph_format.left_indent = Pt(indent_pt)
+    elif kind == "caption":
+        p.paragraph_format.space_before = Pt(12)
+        p.paragraph_format.space_after = Pt(6)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif kind == "gap":
+        p.paragraph_format.line_spacing = Pt(8)  # exactly
+    if keep:
+        keep_with_next(p)
+    return p._p
+
+
+@functools.cache
+def _run(size_pt: float | None, bold: bool | None, font: str) -> Any:
+    """A ``w:r`` holding only its properties, to be copied."""
+    run = Paragraph(OxmlElement("w:p"), None).add_run()  # type: ignore[arg-type]
+    if size_pt is not None:
+        run.font.size = Pt(size_pt)
+    if bold is not None:
+        run.bold = bold
+    set_fonts(run._r, font)
+    return run._r
+
+
+_CONTROLS = re.compile(r"(\t|\r|\n)")
+_TR, _TR_PR, _CANT_SPLIT, _TBL_HEADER = (_clark(f"w:{n}") for n in ("tr", "trPr", "cantSplit", "tblHeader"))
+_TC, _TC_PR, _TC_W, _GRID_SPAN = (_clark(f"w:{n}") for n in ("tc", "tcPr", "tcW", "gridSpan"))
+_V_MERGE, _V_ALIGN, _T, _TAB, _BR = (_clark(f"w:{n}") for n in ("vMerge", "vAlign", "t", "tab", "br"))
+_TYPE, _WIDTH, _VAL, _XML_SPACE = _clark("w:type"), _clark("w:w"), _clark("w:val"), _clark("xml:space")
+
+
+def _text_paragraph(proto: Any, runs: Sequence[tuple[Any, str]]) -> Any:
+    """A copy of ``proto`` with runs: copies of each run's properties with its text, written as
+    python-docx's Run.text writes it (a tab as w:tab, a line break as w:br, spaces kept)."""
+    p = proto.__copy__()  # lxml's copy is deep
+    for run_proto, text in runs:
+        r = run_proto.__copy__()
+        for i, piece in enumerate(_CONTROLS.split(text)):
+            if i % 2:
+                etree.SubElement(r, _TAB if piece == "\t" else _BR)
+            elif piece:
+                t = etree.SubElement(r, _T)
+                t.text = piece
+                if len(piece.strip()) < len(piece):
+                    t.set(_XML_SPACE, "preserve")
+        p.append(r)
+    return p
+
+
+def _placed(
+    rows: Sequence[Sequence[dict[str, Any]]],
+) -> tuple[dict[tuple[int, int], dict[str, Any]], dict[tuple[int, int], int]]:
+    """Where each cell of the grid goes: the cells by (row, column) of their top left corner, and
+    the places under a cell spanning rows (row, its column) -> its colspan."""
+    anchors: dict[tuple[int, int], dict[str, Any]] = {}
+    below: dict[tuple[int, int], int] = {}
     taken: set[tuple[int, int]] = set()
-    merges: list[tuple[int, int, int, int]] = []
-    # a block's title and headings inside the body (table 二): every cell a heading
-    heading_rows = {r for r, row in enumerate(rows) if r >= len(t["header"]) and all(c["header"] for c in row)}
-    heading_rows = {r for r in heading_rows if len(rows[r]) > 1 or int(rows[r][0]["colspan"]) > int(t["label_columns"])}
     for r, row in enumerate(rows):
         c = 0
         for cell in row:
             while (r, c) in taken:
                 c += 1
             rs, cs = int(cell["rowspan"]), int(cell["colspan"])
-            if rs > 1 or cs > 1:
-                merges.append((r, c, rs, cs))
+            anchors[(r, c)] = cell
             for dr in range(rs):
+                if dr:
+                    below[(r + dr, c)] = cs
                 for dc in range(cs):
                     taken.add((r + dr, c + dc))
-            header_row = r < len(t["header"]) or r in heading_rows
-            align = (
-                WD_ALIGN_PARAGRAPH.RIGHT
-                if cell["numeric"]
-                else WD_ALIGN_PARAGRAPH.CENTER
-                if header_row
-                else WD_ALIGN_PARAGRAPH.LEFT
-            )
-            target = _Cell(tcs[r][c], table)
-            _write(target, str(cell["text"]), list(cell["notes"]), header_row, align, int(cell["indent"]), size)
             c += cs
-    for r, c, rs, cs in reversed(merges):
-        table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
-    _widths(table, _column_widths(t, size))
-    _row_properties(table, len(t["header"]), heading_rows)
+    return anchors, below
+
+
+def _table_properties(tbl: Any, widths: list[int]) -> None:
+    """Centred, bordered, a fixed layout (Word would otherwise fit the columns to their text
+    again) and the columns' widths in w:gridCol; the cells carry them too (w:tcW: LibreOffice
+    reads one, Word the other)."""
+    tbl_pr = _el(tbl, "w:tblPr")
+    _el(tbl_pr, "w:tblW", w=str(sum(widths)), type="dxa")
+    _el(tbl_pr, "w:jc", val="center")
+    borders = _el(tbl_pr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _el(borders, f"w:{side}", val="single", sz="4", space="0", color="000000")
+    _el(tbl_pr, "w:tblLayout", type="fixed")
+    margins = _el(tbl_pr, "w:tblCellMar")
+    for side in ("left", "right"):
+        _el(margins, f"w:{side}", w=str(CELL_MARGIN_TWIPS), type="dxa")
+    look = {"firstColumn": "1", "firstRow": "1", "lastColumn": "0", "lastRow": "0", "noHBand": "0", "noVBand": "1"}
+    _el(tbl_pr, "w:tblLook", **look, val="04A0")
+    grid = _el(tbl, "w:tblGrid")
+    for w in widths:
+        _el(grid, "w:gridCol", w=str(w))
+
+
+def _table(document: Any, t: dict[str, Any], spacer: bool = True) -> None:
+    """Append a table of the context to a python-docx Document's body (:func:`_table_elements`)."""
+    body = document.element.body
+    end = body.find(_clark("w:sectPr"))
+    for element in _table_elements(t, spacer):
+        if end is not None:
+            end.addprevious(element)
+        else:
+            body.append(element)
+
+
+def _table_elements(t: dict[str, Any], spacer: bool = True) -> list[Any]:
+    """A table of the context (``t``: its grid, caption and notes) as Word elements: its
+    caption (kept with it), the table, its notes and, with ``spacer``, a little room before the
+    text that follows (none at the end: no blank page). Rows never break across pages; header
+    rows repeat on every page and, with a block's title and headings inside the body (table
+    二), stay with the row after them; a short table is kept on one page (each row with the
+    next). Each element is the root of its own tree, to be moved once into the document (moved
+    twice, through a body of their own, lxml took 20 ms to move a large table the second time)."""
+    size = _size(t)
+    elements: list[Any] = []
+    if t["show_caption"]:
+        caption = _text_paragraph(
+            _paragraph("caption", keep=True), [(_run(None, True, HEADING1_FONT), str(t["caption"]))]
+        )
+        elements.append(caption)  # a table is never parted from its caption
+    rows = [*t["header"], *t["body"]]
+    width, header = int(t["width"]), len(t["header"])
+    widths = _column_widths(t, size)
+    # a block's title and headings inside the body (table 二): every cell a heading
+    heading_rows = {r for r, row in enumerate(rows) if r >= header and all(c["header"] for c in row)}
+    heading_rows = {r for r in heading_rows if len(rows[r]) > 1 or int(rows[r][0]["colspan"]) > int(t["label_columns"])}
+    anchors, below = _placed(rows)
+    whole = len(rows) <= KEEP_TOGETHER_ROWS
+    tbl = OxmlElement("w:tbl")
+    _table_properties(tbl, widths)
+    sub = etree.SubElement
+    for r in range(len(rows)):
+        tr = sub(tbl, _TR)
+        tr_pr = sub(tr, _TR_PR)
+        sub(tr_pr, _CANT_SPLIT)
+        if r < header:
+            sub(tr_pr, _TBL_HEADER)
+        keep = r < len(rows) - 1 and (whole or r < header or r in heading_rows)
+        header_row = r < header or r in heading_rows
+        c = 0
+        while c < width:
+            cell = anchors.get((r, c))
+            span = int(cell["colspan"]) if cell is not None else below.get((r, c), 1)
+            tc = sub(tr, _TC)
+            tc_pr = sub(tc, _TC_PR)
+            sub(tc_pr, _TC_W, {_TYPE: "dxa", _WIDTH: str(sum(widths[c : c + span]))})
+            if span > 1:
+                sub(tc_pr, _GRID_SPAN, {_VAL: str(span)})
+            if cell is None:  # under a cell spanning rows (or a place no cell takes)
+                if (r, c) in below:
+                    sub(tc_pr, _V_MERGE)
+                tc.append(_paragraph("empty", keep=keep).__copy__())
+            else:
+                if int(cell["rowspan"]) > 1:
+                    sub(tc_pr, _V_MERGE, {_VAL: "restart"})
+                sub(tc_pr, _V_ALIGN, {_VAL: "center"})
+                align = (
+                    WD_ALIGN_PARAGRAPH.RIGHT
+                    if cell["numeric"]
+                    else WD_ALIGN_PARAGRAPH.CENTER
+                    if header_row
+                    else WD_ALIGN_PARAGRAPH.LEFT
+                )
+                run = _run(size.pt, header_row, BODY_FONT)
+                texts = [str(cell["text"]), *("\n" + str(note) for note in cell["notes"])]
+                proto = _paragraph("cell", align, size.pt * int(cell["indent"]), keep)
+                tc.append(_text_paragraph(proto, [(run, text) for text in texts]))
+            c += span
+    elements.append(tbl)
     for note in t["notes"]:
-        p = subdoc.add_paragraph()
-        _compact(p)
-        r = p.add_run(str(note))
-        r.font.size = size
-        set_fonts(r._r, BODY_FONT)
-    if spacer:  # a little room before the text that follows (none at the end: no blank page)
-        gap = subdoc.add_paragraph()
-        _compact(gap)
-        gap.paragraph_format.line_spacing = Pt(8)  # exactly
+        elements.append(_text_paragraph(_paragraph("note"), [(_run(size.pt, None, BODY_FONT), str(note))]))
+    if spacer:
+        elements.append(_paragraph("gap").__copy__())
+    return elements
+
+
+class _Fragment:
+    """Elements for the Word template to place (a table with its caption and notes), where it
+    would place a docxtpl Subdoc. The template prints a marker paragraph; the elements take its
+    place once docxtpl has rendered (:func:`_place`). Given to docxtpl as text (a Subdoc's XML),
+    they went through its passes over the whole rendered XML — line breaks in text, tables'
+    columns, a parse — which find nothing to change in them and took a third of its time; and
+    a Subdoc opens python-docx's default document each time (a table needs no relationships)."""
+
+    def __init__(self, elements: list[Any]) -> None:
+        self.elements = elements
+        self.key = f"baobiao-fragment-{id(self)}"
+
+    def __html__(self) -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="{self.key}"/></w:pPr></w:p>'
+
+    __str__ = __html__
+
+
+def _place(body: Any, fragments: Sequence[_Fragment]) -> None:
+    """Each marker paragraph in ``body`` replaced by its fragment's elements (copies of them
+    where a template prints a fragment twice)."""
+    by_key = {f.key: f for f in fragments}
+    placed: dict[str, list[Any]] = {}
+    for style in list(body.iter(_clark("w:pStyle"))):
+        key = style.get(_clark("w:val"))
+        if key not in by_key:
+            continue
+        marker = style.getparent().getparent()
+        if key in placed:
+            elements = [copy.deepcopy(el) for el in placed[key]]
+        else:
+            elements = placed[key] = by_key[key].elements
+        for element in elements:
+            marker.addprevious(element)
+        marker.getparent().remove(marker)
 
 
 def find_template(env: SandboxedEnvironment, name: str = "report.docx") -> Path:
@@ -281,16 +362,69 @@ def find_template(env: SandboxedEnvironment, name: str = "report.docx") -> Path:
     raise TemplateNotFound(name)
 
 
+def _template_document(path: Path) -> Any:
+    """A copy of the Word template ``path`` as python-docx opens it: the file is parsed once per
+    process for each content it has had, and each render gets a deep copy (half the time of a
+    parse: its styles are 0.8 MB of XML), as docxtpl would open it anew."""
+    data = path.read_bytes()
+    with _TEMPLATES_LOCK:
+        pristine = _TEMPLATES.get(data)
+    if pristine is None:
+        pristine = Document(io.BytesIO(data))
+        with _TEMPLATES_LOCK:
+            if len(_TEMPLATES) >= 8:  # templates of many folders in one process
+                _TEMPLATES.clear()
+            _TEMPLATES[data] = pristine
+    return copy.deepcopy(pristine)
+
+
+_TEMPLATES: dict[bytes, Any] = {}
+_TEMPLATES_LOCK = threading.Lock()
+
+
+class _Compiling:
+    """The Jinja environment docxtpl is given: ``env``, each text compiled once (docxtpl compiles
+    the document's XML, its header's, its footer's and its properties' on every render; the
+    texts are those of the template file, patched, so that a changed file is compiled anew)."""
+
+    autoescape = True  # docxtpl sets it; ``env`` has it already
+
+    def __init__(self, env: SandboxedEnvironment) -> None:
+        self._env = env
+        self._compiled = _COMPILED.setdefault(env, {})
+
+    def from_string(self, source: str) -> Template:
+        template = self._compiled.get(source)
+        if template is None:
+            if len(self._compiled) >= 64:  # templates of many files in one environment
+                self._compiled.clear()
+            template = self._compiled[source] = self._env.from_string(source)
+        return template
+
+
+_COMPILED: weakref.WeakKeyDictionary[SandboxedEnvironment, dict[str, Template]] = weakref.WeakKeyDictionary()
+
+
 def render_docx(env: SandboxedEnvironment, context: dict[str, Any]) -> bytes:
-    tpl = DocxTemplate(str(find_template(env)))
+    """The Word report: the template found along ``env``'s search path, rendered by docxtpl with
+    ``env`` (autoescaping switched on in it), its tables built here. An ``env`` used again
+    (report.backends.environment_for) keeps the template's compiled texts."""
+    path = find_template(env)
+    tpl = DocxTemplate(str(path))
+    tpl.docx = _template_document(path)
+    env.autoescape = True
     ctx = dict(context)
+    if isinstance(chart := context.get("chart"), ChartFunction):  # a chart: its PNG as a picture
+        ctx["chart"] = chart.for_word(tpl)
+
+    fragments: list[_Fragment] = []
 
     def with_subdocs(tables: list[dict[str, Any]], spacer: bool = True) -> list[dict[str, Any]]:
         out = []
         for t in tables:
-            subdoc = tpl.new_subdoc()
-            _table(subdoc, t, spacer)
-            out.append({**t, "subdoc": subdoc})
+            fragment = _Fragment(_table_elements(t, spacer))
+            fragments.append(fragment)
+            out.append({**t, "subdoc": fragment})
         return out
 
     def sections(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -298,7 +432,10 @@ def render_docx(env: SandboxedEnvironment, context: dict[str, Any]) -> bytes:
 
     ctx["sections"] = sections(context["sections"])
     ctx["appendix"] = with_subdocs(context["appendix"], spacer=False)
-    tpl.render(ctx, jinja_env=env, autoescape=True)
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    return buffer.getvalue()
+    tpl.render(ctx, jinja_env=cast(Any, _Compiling(env)), autoescape=True)
+    _place(tpl.docx.element.body, fragments)
+    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+        buffer = io.BytesIO()  # docxtpl replaces them as it saves
+        tpl.save(buffer)
+        return buffer.getvalue()
+    return docx_bytes(tpl.docx)  # as tpl.save writes it, the template's styles deflated once

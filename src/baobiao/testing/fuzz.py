@@ -20,9 +20,9 @@ from baobiao.diagnostics.render import message
 from baobiao.instance.check import check
 from baobiao.instance.load import Instance
 from baobiao.model import Form
-from baobiao.report.backends import BACKENDS, Options
+from baobiao.report.backends import BACKENDS, Options, environment_for
 from baobiao.report.context import RenderInput, build_context
-from baobiao.report.env import TEMPLATE_ERRORS, environment, search_path, template_error
+from baobiao.report.env import TEMPLATE_ERRORS, search_path, template_error
 from baobiao.testing.strategies import instance_yaml, valid_instances
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -67,7 +67,7 @@ def render_problems(
     for name in targets:
         _, backend = BACKENDS[name]
         try:
-            data = backend(environment(dirs), context, Options())
+            data = backend(environment_for(name, dirs), context, Options())  # templates compiled once
         except TEMPLATE_ERRORS as exc:
             found.append(Problem(name, message(template_error(exc, name), "en"), template=True))
             continue
