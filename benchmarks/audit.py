@@ -14,6 +14,7 @@ the report files are made before timing and are not counted.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -45,7 +46,10 @@ def make_reports(folder: Path, n: int, targets: tuple[str, ...]) -> list[Path]:
     def one(instance: object) -> None:
         k = len(made)
         text = instance_yaml(form, instance)  # type: ignore[arg-type]
-        text = text.replace("meta:\n", f"meta:\n  agency: 第{k}号县人民政府办公室\n", 1)
+        # each report an agency of its own (the generated meta names one agency for all, so that
+        # reports a year apart were paired as one agency's and failed the cross-year rules)
+        text = re.sub(r"(?m)^  agency: .*$", f"  agency: 第{k}号县人民政府办公室", text, count=1)
+        assert f"第{k}号" in text
         path = data / f"r{k:04d}.yaml"
         path.write_text(text, encoding="utf-8")
         render_report(form, path, {}, targets=targets, out_dir=folder / "reports", draft=True)
