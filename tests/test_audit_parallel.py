@@ -19,8 +19,9 @@ import pytest
 from conftest import EXAMPLES, ROOT, CliResult
 
 import baobiao.audit.run as run
-from baobiao.audit.run import STEPS, Audited, WorkerError, audit
+from baobiao.audit.run import STEPS, Audited, audit
 from baobiao.pipeline import load_spec, render_report
+from baobiao.workers import WorkerError
 
 CORPUS = ROOT / "tests" / "data" / "published"
 #: two pairs of one agency's consecutive years, and unrelated reports of every kind but PDF

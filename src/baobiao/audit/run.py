@@ -7,7 +7,7 @@ has the previous year's report among those audited is checked with it as ``--pre
 cross-year rules, 上年结转 against last year's 结转下年度, and the text's 同比 claims), and their
 texts are compared (A201, a report that repeats last year's).
 
-With ``jobs`` over 1, both phases are spread over worker processes (:class:`_Pool`). What
+With ``jobs`` over 1, both phases are spread over worker processes (baobiao.workers.Pool). What
 travels between processes is plain data: paths, data files' text, form ids, diagnostics, never
 a Form, a Document or an Instance (each worker has the forms already, and pickling a Form costs
 more than reading a report). A worker is given one report at a time, so a worker that dies
@@ -17,21 +17,12 @@ same as in one process, in the same order: both run the same functions."""
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import re
 import signal
-import sys
-import traceback
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
-from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import MappingProxyType
 
 from baobiao.audit.document import Document
 from baobiao.audit.extract import Extraction, agency_key, builtin_forms, extract
@@ -41,11 +32,7 @@ from baobiao.instance.load import Instance, load_instance
 from baobiao.model import Form
 from baobiao.pipeline import CheckOptions, check_loaded
 from baobiao.source import Source
-
-if TYPE_CHECKING:
-    from multiprocessing.context import DefaultContext, ForkContext
-
-    _Context = DefaultContext | ForkContext
+from baobiao.workers import Died, Pool
 
 #: the share of this year's text in paragraphs nearly identical to last year's above which A201
 REPEATED_SHARE = 0.5
@@ -57,23 +44,6 @@ POOLED_FROM = 8
 #: the steps of ``progress`` a report makes: one when it is read, one when it is checked
 STEPS = 2
 _FIGURES = re.compile(r"[0-9０-９.,，%％]+")
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def _mapping(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(items)
-
-
-def _reduce_mapping(mapping: MappingProxyType[Any, Any]) -> tuple[Callable[..., object], tuple[object, ...]]:
-    return _mapping, (dict(mapping),)
-
-
-# Diagnostics, forms and reports keep their mappings read-only (MappingProxyType), which pickle
-# cannot send; multiprocessing's own pickler sends them as the dicts they show. Registered there
-# only: pickle elsewhere is unchanged.
-ForkingPickler.register(MappingProxyType, _reduce_mapping)
 
 
 @dataclass(frozen=True)
@@ -212,7 +182,7 @@ def _pooled(
 ) -> list[Audited]:
     if shared.form is None:
         builtin_forms()  # compiled once here, before the workers start (a forked worker has them)
-    with _Pool(_context(), min(jobs, len(paths)), shared) as pool:
+    with Pool(min(jobs, len(paths)), shared) as pool:
         firsts = pool.map(_first_phase, [(path, targets.get(path)) for path in paths], progress)
         items = [
             outcome if isinstance(outcome, Extracted) else _lost(path, outcome)
@@ -341,14 +311,7 @@ def _without_figures(text: str) -> str:
 # -- worker processes -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Died:
-    """A worker that died on a task: how it ended (its exit code; minus a signal's number)."""
-
-    exitcode: int | None
-
-
-def _died(path: Path, died: _Died) -> Diagnostic:
+def _died(path: Path, died: Died) -> Diagnostic:
     code = died.exitcode
     if code is not None and code < 0:
         try:
@@ -361,141 +324,14 @@ def _died(path: Path, died: _Died) -> Diagnostic:
     return diag("A009", None, path=str(path), cause=cause, cause_en=cause_en)
 
 
-def _lost(path: Path, died: _Died) -> Extracted:
+def _lost(path: Path, died: Died) -> Extracted:
     return Extracted(path, None, None, "", None, (_died(path, died),), ())
 
 
-def _checked_or_lost(item: Extracted, outcome: _Checked | _Died) -> _Checked:
+def _checked_or_lost(item: Extracted, outcome: _Checked | Died) -> _Checked:
     if isinstance(outcome, _Checked):
         return outcome
     return _Checked(sorted_diagnostics((*item.problems, _died(item.path, outcome))), (), {}, None)
-
-
-def _context() -> _Context:
-    """fork on Linux: a worker starts in milliseconds with everything this process has imported
-    and compiled (the forms); elsewhere the platform's default (spawn), which is safe there."""
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
-
-
-def _serve(conn: Connection, shared: _Shared) -> None:
-    """A worker: tasks in, results out, until told to stop (None) or its parent is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's, which stops the workers
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        index, work, task = message
-        try:
-            reply = (index, True, work(shared, task))
-        except Exception:  # a bug: the parent raises it, as auditing in this process would
-            reply = (index, False, traceback.format_exc())
-        try:
-            conn.send(reply)
-        except OSError:  # the parent is gone
-            return
-        except Exception:  # an outcome that cannot be sent: a bug too
-            conn.send((index, False, traceback.format_exc()))
-
-
-@dataclass(frozen=True, slots=True)
-class _Worker:
-    process: BaseProcess
-    conn: Connection
-
-
-class WorkerError(RuntimeError):
-    """A worker process raised: a bug, raised in the parent with the worker's traceback."""
-
-
-class _Pool:
-    """``jobs`` worker processes, each given one task at a time, so that a worker's death is
-    known to be its task's: the task's outcome is then :class:`_Died`, and a new worker takes
-    its place."""
-
-    def __init__(self, context: _Context, jobs: int, shared: _Shared) -> None:
-        self._context = context
-        self._shared = shared
-        self._workers = [self._start() for _ in range(jobs)]
-
-    def _start(self) -> _Worker:
-        mine, theirs = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(theirs, self._shared), daemon=True)
-        process.start()
-        theirs.close()
-        return _Worker(process, mine)
-
-    def __enter__(self) -> _Pool:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        for worker in self._workers:
-            if kind is None:
-                with contextlib.suppress(OSError):  # already gone
-                    worker.conn.send(None)
-            else:
-                worker.process.terminate()
-        for worker in self._workers:
-            worker.process.join()
-            worker.conn.close()
-
-    def map(
-        self, work: Callable[[_Shared, T], R], tasks: Sequence[T], progress: Callable[[int], object]
-    ) -> list[R | _Died]:
-        """Each task's outcome, in the order of ``tasks``; ``progress(1)`` as each is done."""
-        out: dict[int, R | _Died] = {}
-        waiting = deque(enumerate(tasks))
-        busy: dict[int, int] = {}  # a worker's place -> the index of its task
-        while waiting or busy:
-            for place in range(len(self._workers)):
-                if place not in busy and waiting:
-                    index, task = waiting.popleft()
-                    self._give(place, (index, work, task))
-                    busy[place] = index
-            watched: dict[object, int] = {}
-            for place in busy:  # an answer, or the end of the process
-                watched[self._workers[place].conn] = place
-                watched[self._workers[place].process.sentinel] = place
-            ready = wait(
-                [w for place in busy for w in (self._workers[place].conn, self._workers[place].process.sentinel)]
-            )
-            for place in sorted({watched[r] for r in ready}):
-                out[busy.pop(place)] = self._outcome(place)
-                progress(1)
-        return [out[i] for i in range(len(tasks))]
-
-    def _give(self, place: int, message: tuple[int, object, object]) -> None:
-        try:
-            self._workers[place].conn.send(message)
-        except OSError:  # it died between two tasks: its place is taken by a new worker
-            self._replace(place)
-            self._workers[place].conn.send(message)
-
-    def _replace(self, place: int) -> int | None:
-        """A new worker in ``place``; the exit code of the one it replaces."""
-        worker = self._workers[place]
-        worker.process.join()
-        worker.conn.close()
-        self._workers[place] = self._start()
-        return worker.process.exitcode
-
-    def _outcome(self, place: int) -> Any:
-        worker = self._workers[place]
-        try:
-            if worker.conn.poll():
-                _, ok, value = worker.conn.recv()
-                if not ok:
-                    raise WorkerError(value)
-                return value
-        except (EOFError, OSError):
-            pass
-        return _Died(self._replace(place))  # gone without an answer: it died
 
 
 def extraction_targets(paths: Sequence[Path], folder: Path) -> dict[Path, Path]:
