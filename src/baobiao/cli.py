@@ -470,8 +470,10 @@ def audit(
             _emit([Report(extract_dir, (failure(Path(extract_dir), exc),))], fmt, lang)
             raise SystemExit(EXIT_USAGE) from None
     _refuse([*targets.values(), *([Path(summary)] if summary else [])], inputs, fmt, lang)
-    if jobs is None:  # the processors this process may run on (a container's or taskset's share)
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if jobs is None:
+        from baobiao.workers import available_processors
+
+        jobs = available_processors()
     if len(paths) > 1 and sys.stderr.isatty():  # a progress bar for people watching a folder
         label = "审查" if lang == "zh" else "auditing"
         with click.progressbar(length=STEPS * len(paths), label=label, file=sys.stderr) as bar:
